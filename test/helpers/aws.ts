@@ -77,3 +77,32 @@ export async function drainQueue(queueUrl: string): Promise<Array<Record<string,
     out.push(...res.Messages.map((m) => JSON.parse(m.Body!) as Record<string, unknown>));
   }
 }
+
+/** Reads every record on a one-shard stream and shapes them as the Kinesis event Lambda would deliver. */
+export async function readStreamAsEvent(streamName: string): Promise<import('aws-lambda').KinesisStreamEvent> {
+  const { kinesis } = motoClients();
+  const { DescribeStreamCommand: Describe, GetShardIteratorCommand, GetRecordsCommand } = await import('@aws-sdk/client-kinesis');
+  const d = await kinesis.send(new Describe({ StreamName: streamName }));
+  const shard = d.StreamDescription!.Shards![0]!.ShardId!;
+  const it = await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard, ShardIteratorType: 'TRIM_HORIZON' }));
+  const recs = await kinesis.send(new GetRecordsCommand({ ShardIterator: it.ShardIterator!, Limit: 10_000 }));
+  const arn = d.StreamDescription!.StreamARN!;
+  return {
+    Records: (recs.Records ?? []).map((r) => ({
+      kinesis: {
+        kinesisSchemaVersion: '1.0',
+        partitionKey: r.PartitionKey!,
+        sequenceNumber: r.SequenceNumber!,
+        data: Buffer.from(r.Data!).toString('base64'),
+        approximateArrivalTimestamp: (r.ApproximateArrivalTimestamp ?? new Date()).getTime() / 1000,
+      },
+      eventSource: 'aws:kinesis',
+      eventVersion: '1.0',
+      eventID: `${shard}:${r.SequenceNumber}`,
+      eventName: 'aws:kinesis:record',
+      invokeIdentityArn: 'arn:aws:iam::123456789012:role/process-stream',
+      awsRegion: 'ap-southeast-1',
+      eventSourceARN: arn,
+    })),
+  };
+}
