@@ -42,8 +42,8 @@ export function alertText(input: AlertTextInput): AlertText {
   const vars = (locale: Locale) => {
     const c = CATALOGUES[locale];
     return {
-      title: incident.title[locale],
-      zone: zone(locale),
+      title: incident.title[locale].normalize('NFC'),
+      zone: zone(locale).normalize('NFC'),
       severity: capitalize(c.severity[incident.severity], locale),
       n: incident.escalations,
       value: formatMeasured(incident.peakValue, incident, locale),
@@ -81,10 +81,12 @@ export function alertText(input: AlertTextInput): AlertText {
 
   const vVi = vars('vi');
   const subjectTemplate = event === 'escalated' ? CATALOGUES.vi.alert.subjectEscalated : CATALOGUES.vi.alert.subjectOpened;
-  const subject = fitSubject(subjectTemplate, vVi);
+  // Control characters (a newline in a config title) must never reach an email header.
+  const oneLine = (x: string) => x.replace(/\p{Cc}+/gu, ' ');
+  const subject = fitSubject(subjectTemplate, { ...vVi, title: oneLine(vVi.title), zone: oneLine(vVi.zone) });
   const body = LOCALES.map(block).join(`\n\n${LANGUAGE_SEPARATOR}\n\n`).normalize('NFC');
   const smsTemplate = event === 'escalated' ? CATALOGUES.vi.alert.smsEscalated : CATALOGUES.vi.alert.smsOpened;
-  const sms = fitSms(toSmsText(smsTemplate), {
+  const sms = fitSms(smsTemplateText(smsTemplate), {
     ...mapValues(vVi, toSmsText),
     time: formatLocal(incident.openedAt, timezone),
     url,
@@ -136,6 +138,14 @@ export function utcOffset(instant: string, timeZone: string): string {
   return `${sign}${h}${m === 0 ? '' : `:${String(m).padStart(2, '0')}`}`;
 }
 
+/** `template` made SMS-safe outside its `{placeholders}` (whose braces are not GSM-7 basic characters but never reach the text). */
+function smsTemplateText(template: string): string {
+  return template
+    .split(/(\{\w+\})/)
+    .map((part) => (/^\{\w+\}$/.test(part) ? part : toSmsText(part)))
+    .join('');
+}
+
 function fitSubject(template: string, vars: Record<string, string | number>): string {
   const full = fill(template, vars).normalize('NFC');
   if (full.length <= SUBJECT_MAX) return full;
@@ -166,8 +176,10 @@ function fit(template: string, vars: Record<string, string | number>, max: numbe
 
 function shorten(s: string, n: number, ellipsis: string): string {
   if (s.length <= n) return s;
-  if (n <= ellipsis.length) return s.slice(0, n);
-  return s.slice(0, n - ellipsis.length).trimEnd() + ellipsis;
+  // Never leave half of a surrogate pair behind.
+  const cut = (k: number) => s.slice(0, k).replace(/[\uD800-\uDBFF]$/, '');
+  if (n <= ellipsis.length) return cut(n);
+  return cut(n - ellipsis.length).trimEnd() + ellipsis;
 }
 
 function capitalize(s: string, locale: Locale): string {
