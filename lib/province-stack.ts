@@ -1,0 +1,102 @@
+// One province's stack, read top to bottom: key, tables, stream, processing, API, alarms; modules switch parts on.
+import { Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import type { ModuleName, ProvinceConfig } from './config/schema.ts';
+import { Alarms } from './constructs/alarms.ts';
+import { CentralStore } from './constructs/central-store.ts';
+import { Ingest } from './constructs/ingest.ts';
+import { OperatorApi } from './constructs/operator-api.ts';
+import { ProvinceKey } from './constructs/province-key.ts';
+import { StreamProcessor } from './constructs/stream-processor.ts';
+
+/** Value of the `Pilot` tag on every resource. */
+export const PILOT_TAG = 'smartcity-pilot';
+
+/** Properties of {@link ProvinceStack}. */
+export interface ProvinceStackProps extends StackProps {
+  /** The validated province config (lib/config/load.ts). */
+  readonly config: ProvinceConfig;
+}
+
+/**
+ * Everything one province runs. The core (key, tables, stream, stream processor, device authorizer, operator API,
+ * alarms) is always there; each module adds its parts and nothing else, so a module left out costs nothing.
+ * Every resource is tagged `Province`, `Pilot` and `Module` (core, sensors or crowd).
+ */
+export class ProvinceStack extends Stack {
+  public readonly key: ProvinceKey;
+  public readonly store: CentralStore;
+  public readonly ingest: Ingest;
+  public readonly processor: StreamProcessor;
+  public readonly api: OperatorApi;
+  public readonly alarms: Alarms;
+
+  constructor(scope: Construct, id: string, props: ProvinceStackProps) {
+    const { config } = props;
+    super(scope, id, {
+      description: `Smart-city pilot for ${config.name} (${config.code}): modules ${config.modules.join(', ')}`,
+      ...props,
+    });
+    const on = (m: ModuleName) => config.modules.includes(m);
+    Tags.of(this).add('Province', config.code);
+    Tags.of(this).add('Pilot', PILOT_TAG);
+
+    // Core: always there.
+    this.key = module('core', new ProvinceKey(this, 'Key', { provinceCode: config.code, sandbox: config.sandbox }));
+    const key = this.key.key;
+    this.store = module('core', new CentralStore(this, 'Store', { key, sandbox: config.sandbox }));
+    this.ingest = module('core', new Ingest(this, 'Ingest', { config, key, store: this.store }));
+    this.processor = module(
+      'core',
+      new StreamProcessor(this, 'Processor', { config, key, store: this.store, stream: this.ingest.stream }),
+    );
+    this.api = module(
+      'core',
+      new OperatorApi(this, 'Api', { config, key, store: this.store, deviceAuthorizer: this.ingest.deviceAuthorizer.fn }),
+    );
+    this.api.addOperatorRoutes([
+      { method: HttpMethod.GET, path: '/observations' },
+      { method: HttpMethod.POST, path: '/devices' },
+      { method: HttpMethod.DELETE, path: '/devices/{id}/credential' },
+    ]);
+    this.alarms = module(
+      'core',
+      new Alarms(this, 'Alarms', {
+        config,
+        key,
+        failureQueue: this.processor.failureQueue,
+        streamConsumer: this.processor.fn,
+        api: this.api.api,
+        functions: [this.ingest.deviceAuthorizer, this.processor.fn, this.api.operatorFunction],
+      }),
+    );
+
+    // Module "sensors": devices POST /events, trusted systems put records directly, operators read sensors.
+    if (on('sensors')) {
+      const devices = module('sensors', this.ingest.addDeviceIngest());
+      module('sensors', this.api.addDeviceRoutes([{ method: HttpMethod.POST, path: '/events' }], devices.fn));
+      module(
+        'sensors',
+        this.api.addOperatorRoutes([
+          { method: HttpMethod.GET, path: '/sensors' },
+          { method: HttpMethod.GET, path: '/sensors/{id}/latest' },
+        ]),
+      );
+      module('sensors', this.alarms.monitorFunction(devices.fn));
+    }
+
+    // Module "crowd": camera frames, Rekognition and clips arrive with the vision construct (lib/constructs/vision.ts),
+    // e.g. module('crowd', new FrameAnalyzer(this, 'Vision', { config, key, store, stream })).
+    if (on('crowd')) {
+      // nothing yet
+    }
+  }
+}
+
+/** Tags `target` (a construct or several) with `Module=<name>`; returns it so a creation reads as one line. */
+function module<T extends IConstruct | IConstruct[]>(name: ModuleName | 'core', target: T): T {
+  for (const c of Array.isArray(target) ? target : [target]) Tags.of(c).add('Module', name);
+  return target;
+}
