@@ -6,7 +6,11 @@ export const ENV = {
   timezone: 'PROVINCE_TIMEZONE',
   observationsTable: 'OBSERVATIONS_TABLE',
   registryTable: 'REGISTRY_TABLE',
+  incidentsTable: 'INCIDENTS_TABLE',
   streamName: 'STREAM_NAME',
+  alertTopicArn: 'ALERT_TOPIC_ARN',
+  /** Base URL put in alert links (the console, or the API when no console is deployed). */
+  alertBaseUrl: 'ALERT_BASE_URL',
   failureQueueUrl: 'FAILURE_QUEUE_URL',
   observationRetentionDays: 'OBSERVATION_RETENTION_DAYS',
 } as const;

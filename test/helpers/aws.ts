@@ -106,3 +106,38 @@ export async function readStreamAsEvent(streamName: string): Promise<import('aws
     })),
   };
 }
+
+/** Creates an IncidentsTable like the stack's: pk/sk plus the ByOpened and (sparse) Active indexes. */
+export async function createIncidentsTable(): Promise<string> {
+  const { db } = motoClients();
+  const TableName = unique('incidents');
+  const key = (p: string, s: string) => [
+    { AttributeName: p, KeyType: 'HASH' as const },
+    { AttributeName: s, KeyType: 'RANGE' as const },
+  ];
+  await db.send(
+    new CreateTableCommand({
+      TableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const })),
+      KeySchema: key('pk', 'sk'),
+      GlobalSecondaryIndexes: [
+        { IndexName: 'ByOpened', KeySchema: key('gsi1pk', 'gsi1sk'), Projection: { ProjectionType: 'ALL' } },
+        { IndexName: 'Active', KeySchema: key('gsi2pk', 'gsi2sk'), Projection: { ProjectionType: 'ALL' } },
+      ],
+    }),
+  );
+  return TableName;
+}
+
+/** An SNS topic with an SQS queue subscribed (raw delivery off, as email would see the envelope); returns both. */
+export async function createTopicWithQueue(): Promise<{ topicArn: string; queueUrl: string }> {
+  const { CreateTopicCommand, SubscribeCommand, SNSClient } = await import('@aws-sdk/client-sns');
+  const { GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
+  const sns = new SNSClient({ endpoint: endpoint(), region: 'ap-southeast-1' });
+  const topicArn = (await sns.send(new CreateTopicCommand({ Name: unique('alerts') }))).TopicArn!;
+  const queueUrl = await createQueue('alert-inbox');
+  const attrs = await motoClients().sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: attrs.Attributes!.QueueArn! }));
+  return { topicArn, queueUrl };
+}

@@ -1,6 +1,7 @@
 // AWS SDK clients, one per service, built once per container; the only place endpoints and HTTP handlers are chosen.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -32,4 +33,9 @@ export function kinesisClient(o: ClientOptions = {}): KinesisClient {
 /** An SQS client. */
 export function sqsClient(o: ClientOptions = {}): SQSClient {
   return new SQSClient({ ...o, requestHandler: httpHandler() });
+}
+
+/** An SNS client. */
+export function snsClient(o: ClientOptions = {}): SNSClient {
+  return new SNSClient({ ...o, requestHandler: httpHandler() });
 }
