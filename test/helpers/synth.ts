@@ -1,0 +1,66 @@
+// Synthesizes a ProvinceStack for CDK assertion tests: bundling skipped, cdk.json feature flags applied, no AWS account.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadProvinceConfig, parseProvinceConfig } from '../../lib/config/load.ts';
+import type { ProvinceConfig, ProvinceConfigInput } from '../../lib/config/schema.ts';
+import { PROJECT_ROOT } from '../../lib/constructs/province-function.ts';
+import { ProvinceStack } from '../../lib/province-stack.ts';
+
+/** The province every override is applied to: the richest pilot config (both modules, sensors, cameras, rules). */
+export const BASE_PROVINCE = 'da-nang';
+
+/** What to synthesize: a province code (`hue`), a path to a config file, or overrides of the base province. */
+export type ProvinceSource = string | Partial<ProvinceConfigInput>;
+
+/** Options of {@link synthProvince}. */
+export interface SynthOptions {
+  /** Bundle the functions with esbuild (slow; one test only). @default false */
+  readonly bundle?: boolean;
+  /** Register cdk-nag AwsSolutions checks as bin/app.ts does. @default false */
+  readonly nag?: boolean;
+}
+
+/** A synthesized province. */
+export interface SynthResult {
+  readonly app: App;
+  readonly stack: ProvinceStack;
+  readonly template: Template;
+  readonly config: ProvinceConfig;
+}
+
+const cdkJsonContext: Record<string, unknown> = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context;
+
+/** The validated config for `source`: a code or file is loaded as is; overrides replace top-level keys of the base. */
+export function provinceConfig(source: ProvinceSource): ProvinceConfig {
+  if (typeof source === 'string') {
+    const file = source.endsWith('.json') ? source : join(PROJECT_ROOT, 'provinces', `${source}.json`);
+    return loadProvinceConfig(file);
+  }
+  const base = JSON.parse(readFileSync(join(PROJECT_ROOT, 'provinces', `${BASE_PROVINCE}.json`), 'utf8'));
+  return parseProvinceConfig({ ...base, ...source }, `${BASE_PROVINCE}.json + overrides`);
+}
+
+/** Builds an App (cdk.json context, bundling skipped unless asked) with one ProvinceStack and returns its template. */
+export function synthProvince(source: ProvinceSource, options: SynthOptions = {}): SynthResult {
+  const built = buildProvince(source, options);
+  return { ...built, template: Template.fromStack(built.stack) };
+}
+
+/** Builds the App and stack without synthesizing (for tests that call `app.synth()` themselves). */
+export function buildProvince(source: ProvinceSource, options: SynthOptions = {}): Omit<SynthResult, 'template'> {
+  const config = provinceConfig(source);
+  const app = new App({
+    outdir: mkdtempSync(join(tmpdir(), 'cdk-test-')),
+    context: { ...cdkJsonContext, ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
+  });
+  const stack = new ProvinceStack(app, `SmartCity-${config.code}`, {
+    config,
+    env: { account: config.account, region: config.region },
+  });
+  if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack, config };
+}
