@@ -7,30 +7,22 @@ import type {
 } from 'aws-lambda';
 import { makeHandler as makeAuthorizer, type DeviceIdentity } from '../../lambdas/authorize-device/handler.ts';
 import { makeHandler as makeIngest } from '../../lambdas/ingest-events/handler.ts';
-import { makeHandler as makeOperatorApi } from '../../lambdas/operator-api/handler.ts';
 import { makeHandler as makeProcessor } from '../../lambdas/process-stream/handler.ts';
 import { FailureQueue } from '../../lambdas/shared/adapters/failure-queue.ts';
-import { ObservationStore } from '../../lambdas/shared/adapters/observation-store.ts';
-import { DeviceRegistry } from '../../lambdas/shared/adapters/registry-store.ts';
 import { KinesisStreamWriter } from '../../lambdas/shared/adapters/stream-writer.ts';
-import { createQueue, createStream, createTable, drainQueue, motoClients, readStreamAsEvent } from '../helpers/aws.ts';
+import { createQueue, createStream, drainQueue, motoClients, readStreamAsEvent } from '../helpers/aws.ts';
+import { motoOperatorApi } from '../helpers/operator-api.ts';
 import { httpEvent } from '../helpers/events.ts';
 import { claimsFor, sampleRegistry } from '../helpers/province.ts';
 
 describe('ingest → stream → store → API', () => {
   it('an event a device posts is readable by an operator', async () => {
     // Prepare: the province's resources in moto and its four functions
-    const { db, kinesis, sqs } = motoClients();
-    const [observationsTable, registryTable, stream, failureQueue] = await Promise.all([
-      createTable('obs', 'expiresAt'),
-      createTable('registry'),
-      createStream(),
-      createQueue('failures'),
-    ]);
+    const { kinesis, sqs } = motoClients();
+    const [stream, failureQueue] = await Promise.all([createStream(), createQueue('failures')]);
     const now = () => new Date('2026-11-25T15:31:00Z');
-    const store = new ObservationStore(db, observationsTable, 90);
-    const devices = new DeviceRegistry(db, registryTable);
-    const operatorApi = makeOperatorApi({ observations: store, devices, registry: sampleRegistry('hue'), modules: ['sensors', 'crowd'], now });
+    const { api: operatorApi, deps } = await motoOperatorApi({ registry: sampleRegistry('hue'), now });
+    const { observations: store, devices } = deps;
     const authorize = makeAuthorizer({ devices });
     const ingest = makeIngest({ stream: new KinesisStreamWriter(kinesis, stream), now });
     const processor = makeProcessor({ store, failures: new FailureQueue(sqs, failureQueue, 'process-stream'), now });

@@ -3,12 +3,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { makeHandler as makeAuthorizer } from '../../lambdas/authorize-device/handler.ts';
-import { makeHandler as makeOperatorApi } from '../../lambdas/operator-api/handler.ts';
-import { ObservationStore } from '../../lambdas/shared/adapters/observation-store.ts';
-import { DeviceRegistry } from '../../lambdas/shared/adapters/registry-store.ts';
-import { createTable, motoClients } from '../helpers/aws.ts';
+import { motoClients } from '../helpers/aws.ts';
+import { motoOperatorApi } from '../helpers/operator-api.ts';
 import { httpEvent } from '../helpers/events.ts';
-import { claimsFor, sampleRegistry } from '../helpers/province.ts';
+import { claimsFor } from '../helpers/province.ts';
 
 const authorizerEvent = (authorization?: string): APIGatewayRequestAuthorizerEventV2 =>
   ({
@@ -24,24 +22,17 @@ const authorizerEvent = (authorization?: string): APIGatewayRequestAuthorizerEve
   }) as unknown as APIGatewayRequestAuthorizerEventV2;
 
 describe('device credentials', () => {
-  let api: ReturnType<typeof makeOperatorApi>;
+  let api: Awaited<ReturnType<typeof motoOperatorApi>>['api'];
   let authorize: ReturnType<typeof makeAuthorizer>;
   let registryTable: string;
   const call = (routeKey: string, o: Parameters<typeof httpEvent>[1]) =>
     api(httpEvent(routeKey, o) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer);
 
   beforeEach(async () => {
-    const { db } = motoClients();
-    registryTable = await createTable('registry');
-    const devices = new DeviceRegistry(db, registryTable);
-    api = makeOperatorApi({
-      observations: new ObservationStore(db, await createTable('obs'), 90),
-      devices,
-      registry: sampleRegistry('da-nang'),
-      modules: ['sensors', 'crowd'],
-      now: () => new Date('2026-11-25T08:00:00Z'),
-    });
-    authorize = makeAuthorizer({ devices });
+    const p = await motoOperatorApi({ now: () => new Date('2026-11-25T08:00:00Z') });
+    registryTable = p.tables.registryTable;
+    api = p.api;
+    authorize = makeAuthorizer({ devices: p.deps.devices });
   });
 
   it('issues a credential once, stores only its hash, and the authorizer accepts exactly that credential', async () => {

@@ -1,16 +1,13 @@
 // Operator read routes against moto: sensors, latest reading, observations by source or zone with pagination, and 400s.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { makeHandler } from '../../lambdas/operator-api/handler.ts';
-import { ObservationStore } from '../../lambdas/shared/adapters/observation-store.ts';
-import { DeviceRegistry } from '../../lambdas/shared/adapters/registry-store.ts';
 import type { Observation } from '../../lambdas/shared/domain/observation.ts';
-import { createTable, motoClients } from '../helpers/aws.ts';
+import { motoOperatorApi } from '../helpers/operator-api.ts';
 import { httpEvent } from '../helpers/events.ts';
-import { claimsFor, sampleRegistry } from '../helpers/province.ts';
+import { claimsFor } from '../helpers/province.ts';
 
 const operator = claimsFor('hoa', 'operator');
-let api: ReturnType<typeof makeHandler>;
+let api: Awaited<ReturnType<typeof motoOperatorApi>>['api'];
 const get = async (routeKey: string, query: Record<string, string> = {}, pathParameters?: Record<string, string>) => {
   const res = await api(httpEvent(routeKey, { query, pathParameters, claims: operator }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer);
   return { status: res.statusCode, body: JSON.parse(res.body!) };
@@ -25,16 +22,9 @@ const cameraObs: Observation[] = Array.from({ length: 18 }, (_, i) => ({
 }));
 
 beforeAll(async () => {
-  const { db } = motoClients();
-  const store = new ObservationStore(db, await createTable('obs', 'expiresAt'), 90);
-  expect(await store.putObservations([...sensorObs, ...cameraObs])).toEqual([]);
-  api = makeHandler({
-    observations: store,
-    devices: new DeviceRegistry(db, await createTable('registry')),
-    registry: sampleRegistry('da-nang'),
-    modules: ['sensors', 'crowd'],
-    now: () => new Date('2026-11-25T16:00:00Z'),
-  });
+  const p = await motoOperatorApi();
+  expect(await p.deps.observations.putObservations([...sensorObs, ...cameraObs])).toEqual([]);
+  api = p.api;
 });
 
 async function allPages(query: Record<string, string>) {
