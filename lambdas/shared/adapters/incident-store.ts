@@ -115,6 +115,26 @@ export class IncidentStore {
     }
   }
 
+  /** Every stored state of one rule, by subject. */
+  async statesOf(ruleId: string): Promise<Map<string, RuleState>> {
+    const out = new Map<string, RuleState>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `RS#${ruleId}` },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of res.Items ?? []) out.set(i.sk as string, strip(i) as unknown as RuleState);
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
   /** The audit trail of an incident, oldest first. */
   async audit(id: string): Promise<AuditEntry[]> {
     const out: AuditEntry[] = [];
