@@ -13,4 +13,11 @@ export const ENV = {
   alertBaseUrl: 'ALERT_BASE_URL',
   failureQueueUrl: 'FAILURE_QUEUE_URL',
   observationRetentionDays: 'OBSERVATION_RETENTION_DAYS',
+  /** Vision (crowd module). */
+  framesBucket: 'FRAMES_BUCKET',
+  rekognitionDailyCap: 'REKOGNITION_DAILY_CAP',
+  clipRoleArn: 'CLIP_ROLE_ARN',
+  clipTopicArn: 'CLIP_TOPIC_ARN',
+  /** Technical alarms and notices (e.g. the daily Rekognition cap reached). */
+  opsTopicArn: 'OPS_TOPIC_ARN',
 } as const;
