@@ -1,0 +1,168 @@
+// The API: every route authorized (JWT for operators, device authorizer for devices), Cognito, stage, outputs.
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { describe, expect, it } from 'vitest';
+import { buildProvince, synthProvince } from '../helpers/synth.ts';
+
+type Resource = { Properties: Record<string, unknown> };
+
+describe('OperatorApi', () => {
+  const { template, stack } = synthProvince('da-nang');
+  const routes = template.findResources('AWS::ApiGatewayV2::Route') as Record<string, Resource>;
+  const authorizers = template.findResources('AWS::ApiGatewayV2::Authorizer') as Record<string, Resource>;
+  const authorizerOf = (route: Resource) => {
+    const ref = route.Properties.AuthorizerId as { Ref: string };
+    return authorizers[ref.Ref]!.Properties;
+  };
+  const routeKeys = Object.values(routes).map((r) => r.Properties.RouteKey as string);
+
+  it('serves the operator and device routes of the enabled modules', () => {
+    expect(routeKeys.sort()).toEqual(
+      [
+        'DELETE /devices/{id}/credential',
+        'GET /observations',
+        'GET /sensors',
+        'GET /sensors/{id}/latest',
+        'POST /devices',
+        'POST /events',
+      ].sort(),
+    );
+  });
+
+  it('leaves no route without an authorizer', () => {
+    for (const route of Object.values(routes)) {
+      expect(route.Properties.AuthorizationType, route.Properties.RouteKey as string).not.toBe('NONE');
+      expect(route.Properties.AuthorizationType).toBeDefined();
+      expect(route.Properties.AuthorizerId).toBeDefined();
+    }
+  });
+
+  it('authorizes operator routes with the user pool JWT, audience the console client', () => {
+    for (const route of Object.values(routes).filter((r) => r.Properties.RouteKey !== 'POST /events')) {
+      expect(route.Properties.AuthorizationType).toBe('JWT');
+      expect(authorizerOf(route)).toMatchObject({
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: {
+          Audience: [stack.resolve(stack.api.userPoolClient.userPoolClientId)],
+          Issuer: stack.resolve(stack.api.userPool.userPoolProviderUrl),
+        },
+      });
+    }
+  });
+
+  it('authorizes POST /events with the device authorizer: payload 2.0, simple responses, 60 s cache', () => {
+    const events = Object.values(routes).find((r) => r.Properties.RouteKey === 'POST /events')!;
+    expect(events.Properties.AuthorizationType).toBe('CUSTOM');
+    expect(authorizerOf(events)).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: 60,
+    });
+    expect(JSON.stringify(authorizerOf(events).AuthorizerUri)).toContain(
+      stack.getLogicalId(stack.ingest.deviceAuthorizer.fn.node.defaultChild as never),
+    );
+  });
+
+  it('sends operator routes to the one operator router and POST /events to ingest-events', () => {
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration') as Record<string, Resource>;
+    const targetOf = (routeKey: string) => {
+      const route = Object.values(routes).find((r) => r.Properties.RouteKey === routeKey)!;
+      const id = (route.Properties.Target as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1][1] as { Ref: string };
+      return JSON.stringify(integrations[id.Ref]!.Properties.IntegrationUri);
+    };
+    const router = stack.getLogicalId(stack.api.operatorFunction.fn.node.defaultChild as never);
+    const ingest = stack.getLogicalId(stack.ingest.ingestFunction!.fn.node.defaultChild as never);
+    for (const key of routeKeys.filter((k) => k !== 'POST /events')) expect(targetOf(key)).toContain(router);
+    expect(targetOf('POST /events')).toContain(ingest);
+    template.resourceCountIs('AWS::ApiGatewayV2::Integration', 2);
+  });
+
+  it('adds later operator routes behind the same JWT authorizer', () => {
+    const { stack } = buildProvince('can-tho');
+    stack.api.addOperatorRoutes([{ method: HttpMethod.GET, path: '/incidents' }]);
+    const template = Template.fromStack(stack);
+    const authorizerOfRoute = (routeKey: string) =>
+      Object.values(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } }))[0]!
+        .Properties.AuthorizerId;
+    expect(authorizerOfRoute('GET /incidents')).toEqual(authorizerOfRoute('GET /observations'));
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /incidents', AuthorizationType: 'JWT' });
+  });
+
+  it('throttles and access-logs the default stage', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: {
+        DestinationArn: stack.resolve(stack.api.accessLogs.logGroupArn),
+        Format: Match.stringLikeRegexp('\\$context\\.requestId'),
+      },
+    });
+    synthProvince({ api: { rateLimit: 5, burstLimit: 10 } }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+    });
+  });
+
+  it('signs operators in with email, strong passwords, optional TOTP and no self sign-up', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      UsernameAttributes: ['email'],
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        }),
+      },
+      DeletionProtection: 'ACTIVE',
+    });
+    template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain' });
+    synthProvince('can-tho').template.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtection: 'INACTIVE' }),
+    });
+  });
+
+  it('has the operator, supervisor and admin groups', () => {
+    const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName);
+    expect(groups.sort()).toEqual(['admin', 'operator', 'supervisor']);
+  });
+
+  it('has one public console client: authorization code (PKCE), no secret, localhost callback', () => {
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      CallbackURLs: [Match.stringLikeRegexp('^http://localhost:')],
+      PreventUserExistenceErrors: 'ENABLED',
+    });
+  });
+
+  it('outputs the API URL, user pool id and client id', () => {
+    template.hasOutput('ApiUrl', {});
+    template.hasOutput('UserPoolId', { Value: stack.resolve(stack.api.userPool.userPoolId) });
+    template.hasOutput('UserPoolClientId', { Value: stack.resolve(stack.api.userPoolClient.userPoolClientId) });
+  });
+
+  it('lets the operator router read observations and maintain the registry, nothing on the stream', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          POWERTOOLS_SERVICE_NAME: 'operator-api',
+          OBSERVATIONS_TABLE: stack.resolve(stack.store.observations.tableName),
+          REGISTRY_TABLE: stack.resolve(stack.store.registry.tableName),
+          STREAM_NAME: Match.absent(),
+        }),
+      },
+    });
+  });
+});
