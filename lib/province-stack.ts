@@ -44,15 +44,15 @@ export class ProvinceStack extends Stack {
     Tags.of(this).add('Pilot', PILOT_TAG);
 
     // Core: always there.
-    this.key = module('core', new ProvinceKey(this, 'Key', { provinceCode: config.code, sandbox: config.sandbox }));
+    this.key = tagModule('core', new ProvinceKey(this, 'Key', { provinceCode: config.code, sandbox: config.sandbox }));
     const key = this.key.key;
-    this.store = module('core', new CentralStore(this, 'Store', { key, sandbox: config.sandbox }));
-    this.ingest = module('core', new Ingest(this, 'Ingest', { config, key, store: this.store }));
-    this.processor = module(
+    this.store = tagModule('core', new CentralStore(this, 'Store', { key, sandbox: config.sandbox }));
+    this.ingest = tagModule('core', new Ingest(this, 'Ingest', { config, key, store: this.store }));
+    this.processor = tagModule(
       'core',
       new StreamProcessor(this, 'Processor', { config, key, store: this.store, stream: this.ingest.stream }),
     );
-    this.api = module(
+    this.api = tagModule(
       'core',
       new OperatorApi(this, 'Api', { config, key, store: this.store, deviceAuthorizer: this.ingest.deviceAuthorizer.fn }),
     );
@@ -61,7 +61,7 @@ export class ProvinceStack extends Stack {
       { method: HttpMethod.POST, path: '/devices' },
       { method: HttpMethod.DELETE, path: '/devices/{id}/credential' },
     ]);
-    this.alarms = module(
+    this.alarms = tagModule(
       'core',
       new Alarms(this, 'Alarms', {
         config,
@@ -75,20 +75,20 @@ export class ProvinceStack extends Stack {
 
     // Module "sensors": devices POST /events, trusted systems put records directly, operators read sensors.
     if (on('sensors')) {
-      const devices = module('sensors', this.ingest.addDeviceIngest());
-      module('sensors', this.api.addDeviceRoutes([{ method: HttpMethod.POST, path: '/events' }], devices.fn));
-      module(
+      const devices = tagModule('sensors', this.ingest.addDeviceIngest());
+      tagModule('sensors', this.api.addDeviceRoutes([{ method: HttpMethod.POST, path: '/events' }], devices.fn));
+      tagModule(
         'sensors',
         this.api.addOperatorRoutes([
           { method: HttpMethod.GET, path: '/sensors' },
           { method: HttpMethod.GET, path: '/sensors/{id}/latest' },
         ]),
       );
-      module('sensors', this.alarms.monitorFunction(devices.fn));
+      tagModule('sensors', this.alarms.monitorFunction(devices.fn));
     }
 
     // Module "crowd": camera frames, Rekognition and clips arrive with the vision construct (lib/constructs/vision.ts),
-    // e.g. module('crowd', new FrameAnalyzer(this, 'Vision', { config, key, store, stream })).
+    // e.g. tagModule('crowd', new FrameAnalyzer(this, 'Vision', { config, key, store, stream })).
     if (on('crowd')) {
       // nothing yet
     }
@@ -96,7 +96,7 @@ export class ProvinceStack extends Stack {
 }
 
 /** Tags `target` (a construct or several) with `Module=<name>`; returns it so a creation reads as one line. */
-function module<T extends IConstruct | IConstruct[]>(name: ModuleName | 'core', target: T): T {
+function tagModule<T extends IConstruct | IConstruct[]>(name: ModuleName | 'core', target: T): T {
   for (const c of Array.isArray(target) ? target : [target]) Tags.of(c).add('Module', name);
   return target;
 }
