@@ -4,7 +4,9 @@ import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
 import type { ModuleName, ProvinceConfig } from './config/schema.ts';
+import { routesFor } from '../lambdas/operator-api/api-spec.ts';
 import { Alarms } from './constructs/alarms.ts';
+import { Alerts } from './constructs/alerts.ts';
 import { CentralStore } from './constructs/central-store.ts';
 import { Ingest } from './constructs/ingest.ts';
 import { OperatorApi } from './constructs/operator-api.ts';
@@ -32,6 +34,7 @@ export class ProvinceStack extends Stack {
   public readonly processor: StreamProcessor;
   public readonly api: OperatorApi;
   public readonly alarms: Alarms;
+  public readonly alerts: Alerts;
 
   constructor(scope: Construct, id: string, props: ProvinceStackProps) {
     const { config } = props;
@@ -56,11 +59,14 @@ export class ProvinceStack extends Stack {
       'core',
       new OperatorApi(this, 'Api', { config, key, store: this.store, deviceAuthorizer: this.ingest.deviceAuthorizer.fn }),
     );
-    this.api.addOperatorRoutes([
-      { method: HttpMethod.GET, path: '/observations' },
-      { method: HttpMethod.POST, path: '/devices' },
-      { method: HttpMethod.DELETE, path: '/devices/{id}/credential' },
-    ]);
+    // Operator routes come from the same route specs the handler implements and the OpenAPI document lists.
+    const core = routesFor(config.modules).filter((r) => !r.module && (r as { fn?: string }).fn === undefined);
+    this.api.addOperatorRoutes(core.map((r) => ({ method: HttpMethod[r.method], path: r.path })));
+    this.alerts = tagModule(
+      'core',
+      new Alerts(this, 'Alerts', { config, key, store: this.store, baseUrl: config.alerts.consoleUrl ?? this.api.stage.url }),
+    );
+    this.alerts.bindPublisher(this.processor.fn);
     this.alarms = tagModule(
       'core',
       new Alarms(this, 'Alarms', {
@@ -69,7 +75,7 @@ export class ProvinceStack extends Stack {
         failureQueue: this.processor.failureQueue,
         streamConsumer: this.processor.fn,
         api: this.api.api,
-        functions: [this.ingest.deviceAuthorizer, this.processor.fn, this.api.operatorFunction],
+        functions: [this.ingest.deviceAuthorizer, this.processor.fn, this.api.operatorFunction, this.alerts.sweep],
       }),
     );
 
@@ -77,13 +83,8 @@ export class ProvinceStack extends Stack {
     if (on('sensors')) {
       const devices = tagModule('sensors', this.ingest.addDeviceIngest());
       tagModule('sensors', this.api.addDeviceRoutes([{ method: HttpMethod.POST, path: '/events' }], devices.fn));
-      tagModule(
-        'sensors',
-        this.api.addOperatorRoutes([
-          { method: HttpMethod.GET, path: '/sensors' },
-          { method: HttpMethod.GET, path: '/sensors/{id}/latest' },
-        ]),
-      );
+      const sensorRoutes = routesFor(config.modules).filter((r) => r.module === 'sensors');
+      tagModule('sensors', this.api.addOperatorRoutes(sensorRoutes.map((r) => ({ method: HttpMethod[r.method], path: r.path }))));
       tagModule('sensors', this.alarms.monitorFunction(devices.fn));
     }
 

@@ -1,8 +1,10 @@
-// The province's two DynamoDB tables: observations (with rollups, incidents, audit) and the registry (devices, rule state).
+// The province's DynamoDB tables: observations (with rollups), the registry (devices, rule and camera edits, usage) and
+// incidents (incidents, their audit trail, rule state).
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { INCIDENT_INDEXES } from '../../lambdas/shared/adapters/incident-store.ts';
 
 /** Properties of {@link CentralStore}. */
 export interface CentralStoreProps {
@@ -19,15 +21,21 @@ export interface CentralStoreProps {
 export const OBSERVATION_TTL_ATTRIBUTE = 'expiresAt';
 
 /**
- * Two single-table-design tables keyed `pk` (S) / `sk` (S), on-demand, point-in-time recovery on, encrypted with the
- * province key. There is no GSI on purpose: a zone query merges the per-source queries, which keeps exactly one write
- * per observation. No physical names, so two provinces can share an account and region.
+ * Three single-table-design tables keyed `pk` (S) / `sk` (S), on-demand, point-in-time recovery on, encrypted with the
+ * province key. The observations table has no GSI on purpose: a zone query merges the per-source queries, which keeps
+ * exactly one write per observation. The incidents table has two small indexes: every incident by opening time, and a
+ * sparse index of the open and acknowledged ones (what the console and the sweep read). No physical names, so two
+ * provinces can share an account and region.
  */
 export class CentralStore extends Construct {
   /** Observations, rollups, incidents and audit entries; raw observations expire through `expiresAt`. */
   public readonly observations: dynamodb.Table;
-  /** Device credentials and rule state. */
+  /** Device credentials, supervisors' rule and camera edits, usage counters, clips. */
   public readonly registry: dynamodb.Table;
+  /** Incidents, their append-only audit trail, and rule evaluation state. */
+  public readonly incidents: dynamodb.Table;
+  /** Index names of the incidents table (grants name them one by one). */
+  public readonly incidentIndexes: readonly string[] = Object.values(INCIDENT_INDEXES);
 
   constructor(scope: Construct, id: string, props: CentralStoreProps) {
     super(scope, id);
@@ -47,5 +55,12 @@ export class CentralStore extends Construct {
       timeToLiveAttribute: OBSERVATION_TTL_ATTRIBUTE,
     });
     this.registry = new dynamodb.Table(this, 'RegistryTable', common);
+    this.incidents = new dynamodb.Table(this, 'IncidentsTable', common);
+    const key = (p: string, s: string) => ({
+      partitionKey: { name: p, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: s, type: dynamodb.AttributeType.STRING },
+    });
+    this.incidents.addGlobalSecondaryIndex({ indexName: INCIDENT_INDEXES.byOpened, ...key('gsi1pk', 'gsi1sk') });
+    this.incidents.addGlobalSecondaryIndex({ indexName: INCIDENT_INDEXES.active, ...key('gsi2pk', 'gsi2sk') });
   }
 }

@@ -1,7 +1,9 @@
 // Least-privilege grants with explicit action lists: no wildcard actions and no index/* resources to acknowledge.
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 
 // CDK's grantReadData/grantWriteData add `kms:ReEncrypt*` and `kms:GenerateDataKey*` and, once a table has an
@@ -34,15 +36,19 @@ export const KEY_ENCRYPT_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey'] as con
 /** Kinesis producer actions (PutRecord(s); ListShards lets producers such as the KPL map keys to shards). */
 export const STREAM_WRITE_ACTIONS = ['kinesis:PutRecord', 'kinesis:PutRecords', 'kinesis:ListShards'] as const;
 
-/** Grants item access on `table` (table ARN only) and the matching calls on its customer-managed key. */
-export function grantTableData(table: dynamodb.ITable, grantee: iam.IGrantable, access: TableAccess): void {
+/**
+ * Grants item access on `table` and the matching calls on its customer-managed key. Resources are the table ARN and,
+ * for queries, the named `indexes` one by one (CDK's own grant would add a `<table>/index/*` wildcard).
+ */
+export function grantTableData(table: dynamodb.ITable, grantee: iam.IGrantable, access: TableAccess, indexes: readonly string[] = []): void {
   const actions =
     access === 'getItem'
       ? ['dynamodb:GetItem']
       : access === 'read'
         ? [...TABLE_READ_ACTIONS]
         : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
-  table.grant(grantee, ...actions);
+  const resourceArns = [table.tableArn, ...(access === 'getItem' ? [] : indexes.map((i) => `${table.tableArn}/index/${i}`))];
+  iam.Grant.addToPrincipal({ grantee, actions, resourceArns });
   if (table.encryptionKey) {
     const keyActions = access === 'readWrite' ? [...KEY_DECRYPT_ACTIONS, ...KEY_ENCRYPT_ACTIONS] : [...KEY_DECRYPT_ACTIONS];
     table.encryptionKey.grant(grantee, ...keyActions);
@@ -59,4 +65,10 @@ export function grantStreamWrite(stream: kinesis.IStream, grantee: iam.IGrantabl
 export function grantQueueSend(queue: sqs.IQueue, grantee: iam.IGrantable): void {
   queue.grant(grantee, 'sqs:SendMessage');
   queue.encryptionMasterKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
+}
+
+/** Grants Publish on `topic` and the data-key calls publishing to an SSE-KMS topic needs. */
+export function grantTopicPublish(topic: sns.ITopic, key: kms.IKey | undefined, grantee: iam.IGrantable): void {
+  iam.Grant.addToPrincipal({ grantee, actions: ['sns:Publish'], resourceArns: [topic.topicArn] });
+  key?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
 }

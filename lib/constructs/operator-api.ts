@@ -133,7 +133,8 @@ export class OperatorApi extends Construct {
       description: 'operator API router (sensors, observations, device credentials)',
     })
       .bindTable(store.observations, ENV.observationsTable, 'read')
-      .bindTable(store.registry, ENV.registryTable, 'readWrite');
+      .bindTable(store.registry, ENV.registryTable, 'readWrite')
+      .bindTable(store.incidents, ENV.incidentsTable, 'readWrite', store.incidentIndexes);
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: retentionDaysAtLeast(config.retention.logDays),

@@ -9,12 +9,13 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ProvinceConfig } from '../config/schema.ts';
 import { ENV } from '../../lambdas/shared/env-names.ts';
 import { REGISTRY_DEFINE, registryOf } from '../../lambdas/shared/province.ts';
-import { grantQueueSend, grantStreamWrite, grantTableData, type TableAccess } from './grants.ts';
+import { grantQueueSend, grantStreamWrite, grantTableData, grantTopicPublish, type TableAccess } from './grants.ts';
 
 /** The repository root: bundling resolves entries, package.json `imports` and the lock file from here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -124,9 +125,9 @@ export class ProvinceFunction extends Construct {
     });
   }
 
-  /** Grants `access` on `table` (and its key) and sets `envName` to the table name. */
-  public bindTable(table: dynamodb.ITable, envName: EnvName, access: TableAccess): this {
-    grantTableData(table, this.role, access);
+  /** Grants `access` on `table` (its named `indexes` and its key) and sets `envName` to the table name. */
+  public bindTable(table: dynamodb.ITable, envName: EnvName, access: TableAccess, indexes: readonly string[] = []): this {
+    grantTableData(table, this.role, access, indexes);
     this.fn.addEnvironment(envName, table.tableName);
     return this;
   }
@@ -142,6 +143,13 @@ export class ProvinceFunction extends Construct {
   public bindQueue(queue: sqs.IQueue, envName: EnvName, access: 'send'): this {
     if (access === 'send') grantQueueSend(queue, this.role);
     this.fn.addEnvironment(envName, queue.queueUrl);
+    return this;
+  }
+
+  /** Grants Publish on `topic` (encrypted with `key`) and sets `envName` to the topic ARN. */
+  public bindTopic(topic: sns.ITopic, key: kms.IKey | undefined, envName: EnvName): this {
+    grantTopicPublish(topic, key, this.role);
+    this.fn.addEnvironment(envName, topic.topicArn);
     return this;
   }
 

@@ -63,7 +63,8 @@ export class StreamProcessor extends Construct {
       timeout: Duration.seconds(60),
     })
       .bindTable(store.observations, ENV.observationsTable, 'readWrite')
-      .bindTable(store.registry, ENV.registryTable, 'readWrite')
+      .bindTable(store.registry, ENV.registryTable, 'read')
+      .bindTable(store.incidents, ENV.incidentsTable, 'readWrite', store.incidentIndexes)
       .bindQueue(this.failureQueue, ENV.failureQueueUrl, 'send')
       .setEnv(ENV.observationRetentionDays, String(config.retention.observationDays));
 

@@ -17,7 +17,7 @@ describe('Alarms', () => {
     );
 
   it('encrypts the ops topic with the province key and refuses publishing without TLS', () => {
-    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.resourceCountIs('AWS::SNS::Topic', 2); // ops topic and incident alert topic
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: stack.resolve(stack.key.key.keyArn) });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
@@ -30,7 +30,7 @@ describe('Alarms', () => {
   });
 
   it('subscribes every contact by email and SMS as configured', () => {
-    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    template.resourceCountIs('AWS::SNS::Subscription', 4); // each contact on both topics
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'pctt@hue.example.vn', TopicArn: topicRef });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sms', Endpoint: '+84234000222', TopicArn: topicRef });
   });
@@ -57,7 +57,7 @@ describe('Alarms', () => {
 
   it('alarms on errors and throttles of every function', () => {
     const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(5);
     for (const fn of functions) {
       expect(alarmOn('Errors', { Ref: fn }), fn).toHaveLength(1);
       expect(alarmOn('Throttles', { Ref: fn }), fn).toHaveLength(1);
@@ -73,7 +73,7 @@ describe('Alarms', () => {
   });
 
   it('notifies the ops topic on alarm and on recovery', () => {
-    expect(alarms).toHaveLength(3 + 2 * 4);
+    expect(alarms).toHaveLength(3 + 2 * 5);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
       expect(alarm.Properties.OKActions).toEqual([topicRef]);

@@ -9,7 +9,7 @@ describe('bundles', () => {
     const { app, template } = synthProvince('can-tho', { bundle: true });
     const outdir = app.outdir;
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(5);
     const bundles = functions.map((fn) => {
       // The asset's S3 key is `<hash>.zip`; the staged bundle lives in `<outdir>/asset.<hash>`.
       const hash = (fn.Properties.Code.S3Key as string).replace(/\.zip$/, '');

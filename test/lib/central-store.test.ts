@@ -1,4 +1,4 @@
-// The two tables: keys, TTL, PITR, the province key, deletion protection and retention by sandbox; no GSI, no names.
+// The three tables: keys, TTL, PITR, the province key, deletion protection and retention by sandbox; indexes only on incidents.
 import { describe, expect, it } from 'vitest';
 import { synthProvince } from '../helpers/synth.ts';
 
@@ -6,49 +6,45 @@ describe('CentralStore', () => {
   const { template, stack } = synthProvince('da-nang');
   const sandbox = synthProvince('can-tho');
   const keyArn = stack.resolve(stack.key.key.keyArn);
-  const logicalId = (t: unknown) => stack.getLogicalId(t as never);
+  const resourceOf = (table: { node: { defaultChild?: unknown } }) =>
+    template.toJSON().Resources[stack.getLogicalId(table.node.defaultChild as never)];
 
-  it('creates exactly two on-demand tables keyed pk/sk', () => {
-    template.resourceCountIs('AWS::DynamoDB::Table', 2);
-    const keyed = template.findResources('AWS::DynamoDB::Table', {
-      Properties: {
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      },
-    });
-    expect(Object.keys(keyed)).toHaveLength(2);
+  it('creates exactly three on-demand tables keyed pk/sk', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 3);
+    for (const table of Object.values(template.findResources('AWS::DynamoDB::Table'))) {
+      expect(table.Properties.KeySchema).toEqual([
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ]);
+      expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+    }
   });
 
-  it('encrypts both with the province key and keeps point-in-time recovery on', () => {
+  it('encrypts all with the province key and keeps point-in-time recovery on', () => {
     const tables = template.findResources('AWS::DynamoDB::Table', {
       Properties: {
         SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       },
     });
-    expect(Object.keys(tables)).toHaveLength(2);
+    expect(Object.keys(tables)).toHaveLength(3);
   });
 
-  it('expires raw observations through expiresAt; the registry never expires', () => {
-    const observations = template.toJSON().Resources[logicalId(stack.store.observations.node.defaultChild)];
-    const registry = template.toJSON().Resources[logicalId(stack.store.registry.node.defaultChild)];
-    expect(observations.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
-    expect(registry.Properties.TimeToLiveSpecification).toBeUndefined();
+  it('expires raw observations through expiresAt; registry and incidents never expire', () => {
+    expect(resourceOf(stack.store.observations).Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(resourceOf(stack.store.registry).Properties.TimeToLiveSpecification).toBeUndefined();
+    expect(resourceOf(stack.store.incidents).Properties.TimeToLiveSpecification).toBeUndefined();
   });
 
-  it('has no secondary index and no physical table name', () => {
-    for (const table of Object.values(template.findResources('AWS::DynamoDB::Table'))) {
-      expect(table.Properties.GlobalSecondaryIndexes).toBeUndefined();
-      expect(table.Properties.LocalSecondaryIndexes).toBeUndefined();
-      expect(table.Properties.TableName).toBeUndefined();
-    }
+  it('indexes only the incidents table: all incidents by opening time, and the sparse active ones', () => {
+    expect(resourceOf(stack.store.observations).Properties.GlobalSecondaryIndexes).toBeUndefined();
+    expect(resourceOf(stack.store.registry).Properties.GlobalSecondaryIndexes).toBeUndefined();
+    const indexes = resourceOf(stack.store.incidents).Properties.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: unknown }>;
+    expect(indexes.map((i) => [i.IndexName, i.KeySchema])).toEqual([
+      ['ByOpened', [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }]],
+      ['Active', [{ AttributeName: 'gsi2pk', KeyType: 'HASH' }, { AttributeName: 'gsi2sk', KeyType: 'RANGE' }]],
+    ]);
+    for (const table of Object.values(template.findResources('AWS::DynamoDB::Table'))) expect(table.Properties.TableName).toBeUndefined();
   });
 
   it('retains and deletion-protects tables unless the province is a sandbox', () => {
@@ -57,11 +53,11 @@ describe('CentralStore', () => {
       UpdateReplacePolicy: 'Retain',
       Properties: { DeletionProtectionEnabled: true },
     });
-    expect(Object.keys(kept)).toHaveLength(2);
+    expect(Object.keys(kept)).toHaveLength(3);
     const thrown = sandbox.template.findResources('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Delete',
       Properties: { DeletionProtectionEnabled: false },
     });
-    expect(Object.keys(thrown)).toHaveLength(2);
+    expect(Object.keys(thrown)).toHaveLength(3);
   });
 });

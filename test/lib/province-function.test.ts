@@ -11,7 +11,7 @@ describe('ProvinceFunction', () => {
   const functions = Object.values(template.findResources('AWS::Lambda::Function'));
 
   it('runs every function on Node.js 24, ARM64, active tracing, JSON logs, ESM entry', () => {
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(5);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -44,7 +44,7 @@ describe('ProvinceFunction', () => {
         POWERTOOLS_METRICS_NAMESPACE: 'SmartCityPilot',
         NODE_OPTIONS: '--enable-source-maps',
       });
-      expect(['authorize-device', 'ingest-events', 'process-stream', 'operator-api']).toContain(vars.POWERTOOLS_SERVICE_NAME);
+      expect(['authorize-device', 'ingest-events', 'process-stream', 'operator-api', 'sweep']).toContain(vars.POWERTOOLS_SERVICE_NAME);
     }
   });
 
@@ -53,7 +53,7 @@ describe('ProvinceFunction', () => {
       Properties: { RetentionInDays: 30, KmsKeyId: stack.resolve(stack.key.key.keyArn) },
       DeletionPolicy: 'Retain',
     });
-    expect(Object.keys(logGroups)).toHaveLength(4 + 1); // four functions and the API access log
+    expect(Object.keys(logGroups)).toHaveLength(5 + 1); // five functions and the API access log
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: stack.getLogicalId(stack.processor.fn.role.node.defaultChild as never) }],
       PolicyDocument: {
