@@ -1,6 +1,8 @@
 // AWS SDK clients, one per service, built once per container; the only place endpoints and HTTP handlers are chosen.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -38,4 +40,24 @@ export function sqsClient(o: ClientOptions = {}): SQSClient {
 /** An SNS client. */
 export function snsClient(o: ClientOptions = {}): SNSClient {
   return new SNSClient({ ...o, requestHandler: httpHandler() });
+}
+
+/**
+ * An S3 client. With an endpoint override (moto, the local province) it uses path-style addressing, which local
+ * emulators need. Checksums only when an operation requires one: a presigned PUT must not carry the SDK's default
+ * CRC32 of an empty body, or the camera's upload of the real bytes would be refused.
+ */
+export function s3Client(o: ClientOptions = {}): S3Client {
+  return new S3Client({
+    ...o,
+    forcePathStyle: o.endpoint !== undefined,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    requestHandler: httpHandler(),
+  });
+}
+
+/** A Rekognition client (DetectLabels, StartLabelDetection, GetLabelDetection; never a face API). */
+export function rekognitionClient(o: ClientOptions = {}): RekognitionClient {
+  return new RekognitionClient({ ...o, requestHandler: httpHandler() });
 }
