@@ -7,6 +7,7 @@ import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SNSEvent, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend'; // types of the matchers the vision tests register with expect.extend
 import { encode } from 'jpeg-js';
 import { makeHandler } from '../../lambdas/analyze-frame/handler.ts';
 import type { AnalyzeFrameDeps } from '../../lambdas/analyze-frame/analyze-frame.ts';

@@ -9,14 +9,12 @@ import {
   ThrottlingException,
   type DetectLabelsResponse,
 } from '@aws-sdk/client-rekognition';
-import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
 import { describe, expect, it } from 'vitest';
 import { frameKey } from '../../lambdas/shared/adapters/frame-store.ts';
 import { rekognitionFailure } from '../../lambdas/shared/adapters/rekognition.ts';
 import { utcDay } from '../../lambdas/shared/adapters/usage-counter.ts';
 import { framesEvent, nightScene, putObject, rekognitionFixture, unguarded, visionRegistry, visionWorld } from '../helpers/vision.ts';
 
-expect.extend(allCustomMatcher);
 
 const sixPeople = rekognitionFixture<DetectLabelsResponse>('detect-labels-people-outside-roi');
 const TAKEN = new Date('2026-11-25T15:30:00Z');

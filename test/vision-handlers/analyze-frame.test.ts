@@ -1,6 +1,5 @@
 // Frame analyzer against moto (S3, DynamoDB, Kinesis, SNS) with Rekognition mocked: S3 event → count on the stream.
 import { DetectLabelsCommand, type DetectLabelsResponse } from '@aws-sdk/client-rekognition';
-import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
 import { describe, expect, it } from 'vitest';
 import { frameObservationId } from '../../lambdas/analyze-frame/analyze-frame.ts';
 import { frameKey } from '../../lambdas/shared/adapters/frame-store.ts';
@@ -21,7 +20,6 @@ import {
   visionWorld,
 } from '../helpers/vision.ts';
 
-expect.extend(allCustomMatcher);
 
 const outsideRoi = rekognitionFixture<DetectLabelsResponse>('detect-labels-people-outside-roi');
 const subLabels = rekognitionFixture<DetectLabelsResponse>('detect-labels-person-sublabels');
@@ -40,7 +38,7 @@ describe('analyze-frame: S3 notification → people count on the stream', () => 
 
     // Assert: no failure, Person-only DetectLabels on the S3 object, 4 people in the zone on the stream
     expect(res.batchItemFailures).toEqual([]);
-    expect(w.rek).toHaveReceivedCommandExactlyOnceWith(DetectLabelsCommand, detectLabelsRequestFor(w.bucket, key, 80));
+    expect(w.rek).toHaveReceivedCommandExactlyOnceWith(DetectLabelsCommand, { ...detectLabelsRequestFor(w.bucket, key, 80) });
     const [obs, ...more] = await w.observations();
     expect(more).toEqual([]);
     expect(observationSchema.parse(obs)).toEqual(obs);
@@ -124,7 +122,7 @@ describe('analyze-frame: S3 notification → people count on the stream', () => 
 
     // Assert: the decoded key was analysed; the other was counted as malformed with its decoded name
     expect(res.batchItemFailures).toEqual([]);
-    expect(w.rek).toHaveReceivedCommandExactlyOnceWith(DetectLabelsCommand, detectLabelsRequestFor(w.bucket, key, 80));
+    expect(w.rek).toHaveReceivedCommandExactlyOnceWith(DetectLabelsCommand, { ...detectLabelsRequestFor(w.bucket, key, 80) });
     expect((await w.observations()).map((o) => o.data?.frameKey)).toEqual([key]);
     expect(w.metrics.counts.FramesMalformedKey).toBe(1);
     expect(w.log.lines.find((l) => l.msg.startsWith('not a frame'))?.extra.key).toBe('frames/cam-a/2026/11/25/my frame.jpg');

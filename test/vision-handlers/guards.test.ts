@@ -1,13 +1,11 @@
 // The analyzer's cost guards, each decision counted: active hours, adaptive sampling, change gating, the daily cap.
 import { DetectLabelsCommand, type DetectLabelsResponse } from '@aws-sdk/client-rekognition';
-import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
 import { describe, expect, it } from 'vitest';
 import { frameKey } from '../../lambdas/shared/adapters/frame-store.ts';
 import { utcDay } from '../../lambdas/shared/adapters/usage-counter.ts';
 import { drainQueue } from '../helpers/aws.ts';
 import { CROWD, TINY_PNG, framesEvent, nightScene, putObject, rekognitionFixture, unguarded, visionRegistry, visionWorld } from '../helpers/vision.ts';
 
-expect.extend(allCustomMatcher);
 
 const noPeople = rekognitionFixture<DetectLabelsResponse>('detect-labels-no-people');
 const sixPeople = rekognitionFixture<DetectLabelsResponse>('detect-labels-people-outside-roi'); // 6 in a full-frame ROI
