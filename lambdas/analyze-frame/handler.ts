@@ -11,7 +11,7 @@ import { OpsNotifier } from '#adapters/ops-notifier.ts';
 import { RekognitionAdapter } from '#adapters/rekognition.ts';
 import { RuleStore } from '#adapters/rule-store.ts';
 import { KinesisStreamWriter } from '#adapters/stream-writer.ts';
-import { UsageCounter } from '#adapters/usage-counter.ts';
+import { UsageCounter, parseDailyCap } from '#adapters/usage-counter.ts';
 import { GATE_DEFAULTS } from '#domain/frame-signature.ts';
 import { ENV } from '#shared/env-names.ts';
 import { lazyHandler, requireEnv } from '#shared/env.ts';
@@ -88,7 +88,7 @@ export function defaultDeps(): AnalyzeFrameDeps & { metrics: MetricCounter } {
     bucket: requireEnv(ENV.framesBucket),
     provinceCode: registry.code,
     timezone: registry.timezone,
-    dailyCap: requireCapEnv(),
+    dailyCap: parseDailyCap(requireEnv(ENV.rekognitionDailyCap)),
     gate: GATE_DEFAULTS,
     cameras: new CameraStore(db, table, registry.cameras),
     zoneThresholds: async (zone) => crowdThresholds((await rules.all()).map((r) => r.rule), zone),
@@ -103,14 +103,6 @@ export function defaultDeps(): AnalyzeFrameDeps & { metrics: MetricCounter } {
     log: logger,
     now: () => new Date(),
   };
-}
-
-/** REKOGNITION_DAILY_CAP: a whole number of DetectLabels images per UTC day, 0 allowed (nothing analysed). */
-export function requireCapEnv(): number {
-  const raw = requireEnv(ENV.rekognitionDailyCap);
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`Environment variable ${ENV.rekognitionDailyCap} must be a whole number >= 0, got "${raw}"`);
-  return n;
 }
 
 /** The Lambda entry point. */

@@ -5,11 +5,15 @@ import { z } from 'zod';
 import type { ModuleName } from '../../lib/config/schema.ts';
 import { utcInstant } from '../shared/domain/observation.ts';
 import { INCIDENT_STATUSES } from '../shared/domain/incident.ts';
-import { ruleSchema } from '../../lib/config/schema.ts';
+import { cameraSchema, ruleSchema } from '../../lib/config/schema.ts';
 
 /** Operator roles, weakest first: each role may do everything the ones before it may. */
 export const ROLES = ['operator', 'supervisor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** The functions that serve operator routes: the router, and start-clip (it needs Rekognition and iam:PassRole). */
+export const ROUTE_FUNCTIONS = ['operator-api', 'start-clip'] as const;
+export type RouteFunction = (typeof ROUTE_FUNCTIONS)[number];
 
 /** One route of the operator API. */
 export interface RouteSpec {
@@ -25,7 +29,12 @@ export interface RouteSpec {
   readonly body?: z.ZodType;
   /** Success status. @default 200 */
   readonly status?: number;
+  /** The function that serves it (the CDK wires the route to it). @default 'operator-api' */
+  readonly fn?: RouteFunction;
 }
+
+/** The function serving a route. */
+export const functionOf = (r: Pick<RouteSpec, 'fn'>): RouteFunction => r.fn ?? 'operator-api';
 
 const idParam = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'an id (lower-case letters, digits, dashes)');
 
@@ -75,6 +84,50 @@ export const incidentActionBody = z.strictObject({
 export const putRuleBody = z.strictObject({
   rule: ruleSchema,
   expectedVersion: z.int().min(0).describe('the version read with GET /rules (0: never edited)'),
+});
+
+/** Body of PUT /cameras/{id}. */
+export const putCameraBody = z.strictObject({
+  camera: cameraSchema,
+  expectedVersion: z.int().min(0).describe('the version read with GET /cameras (0: never edited)'),
+});
+
+/** A clip analysis id: 16 hex digits derived from the camera and the object key. */
+export const clipId = z.string().regex(/^[0-9a-f]{16}$/, 'a clip id (16 hex digits)');
+
+/** Largest clip Rekognition Video analyses: 6 hours. */
+export const MAX_CLIP_SECONDS = 6 * 3600;
+
+/** Body of POST /clips. */
+export const startClipBody = z
+  .strictObject({
+    cameraId: idParam.describe('the camera that recorded the clip'),
+    key: z
+      .string()
+      .min(1)
+      .max(1024)
+      .regex(/\.(mp4|mov)$/i, 'an MP4 or MOV (H.264) object key')
+      .describe('the clip object, under clips/<cameraId>/'),
+    startedAt: utcInstant.optional().describe("when the clip's first frame was taken; default: the object's upload time minus the clip duration"),
+    durationSeconds: z
+      .number()
+      .positive()
+      .max(MAX_CLIP_SECONDS)
+      .optional()
+      .describe('clip length if known; default: read from the MP4 header, else estimated from the size'),
+  })
+  .refine((b) => b.key.startsWith(`clips/${b.cameraId}/`) && !b.key.includes('/../'), {
+    message: 'a key under clips/<cameraId>/',
+    path: ['key'],
+  });
+
+/** Query of GET /vision/usage. */
+export const usageQuery = z.strictObject({
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'a UTC date "YYYY-MM-DD"')
+    .optional()
+    .describe('UTC day; default: today'),
 });
 
 const incidentParams = z.strictObject({ id: incidentId });
@@ -135,11 +188,59 @@ export const OPERATOR_ROUTES: readonly RouteSpec[] = [
     body: putRuleBody,
   },
   { method: 'GET', path: '/zones', summary: 'Zones of the province', minRole: 'operator' },
+  { method: 'GET', path: '/cameras', summary: 'Cameras in effect (config and edits) with their health', minRole: 'operator', module: 'crowd' },
+  {
+    method: 'GET',
+    path: '/cameras/{id}',
+    summary: 'One camera with its health and a 60-second link to its latest analysed frame with the boxes',
+    minRole: 'operator',
+    module: 'crowd',
+    params: z.strictObject({ id: idParam }),
+  },
+  {
+    method: 'PUT',
+    path: '/cameras/{id}',
+    summary: 'Edit a camera: ROI, interval, active hours, confidence, guards (supervisors)',
+    minRole: 'supervisor',
+    module: 'crowd',
+    params: z.strictObject({ id: idParam }),
+    body: putCameraBody,
+  },
+  {
+    method: 'GET',
+    path: '/vision/usage',
+    summary: "A day's Rekognition usage against the cap and what each cost guard decided",
+    minRole: 'operator',
+    module: 'crowd',
+    query: usageQuery,
+  },
+  {
+    method: 'POST',
+    path: '/clips',
+    summary: 'Analyse a stored clip (MP4) with Rekognition Video: per-second people counts (counts against the daily cap)',
+    minRole: 'operator',
+    module: 'crowd',
+    body: startClipBody,
+    status: 202,
+    fn: 'start-clip',
+  },
+  {
+    method: 'GET',
+    path: '/clips/{id}',
+    summary: 'One clip analysis: status, job, summary or failure reason',
+    minRole: 'operator',
+    module: 'crowd',
+    params: z.strictObject({ id: clipId }),
+  },
   { method: 'GET', path: '/openapi.json', summary: 'This API as an OpenAPI 3.1 document', minRole: 'operator' },
 ];
 
 /** `GET /sensors/{id}/latest` style key, as API Gateway puts it in `routeKey`. */
 export const routeKey = (r: Pick<RouteSpec, 'method' | 'path'>) => `${r.method} ${r.path}`;
 
-/** The routes that exist for a set of modules. */
-export const routesFor = (modules: readonly ModuleName[]) => OPERATOR_ROUTES.filter((r) => !r.module || modules.includes(r.module));
+/** The routes that exist for a set of modules; with `fn`, only those that function serves. */
+export const routesFor = (modules: readonly ModuleName[], fn?: RouteFunction) =>
+  OPERATOR_ROUTES.filter((r) => (!r.module || modules.includes(r.module)) && (fn === undefined || functionOf(r) === fn));
+
+/** Device routes of the crowd module (device authorizer, not JWT): served by request-frame-url. */
+export const CAMERA_DEVICE_ROUTES = [{ method: 'POST', path: '/cameras/{id}/frames', fn: 'request-frame-url' }] as const;

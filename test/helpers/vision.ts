@@ -10,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend'; // types of the matchers the vision tests register with expect.extend
 import { encode } from 'jpeg-js';
 import { makeHandler } from '../../lambdas/analyze-frame/handler.ts';
+import { makeHandler as makeOperatorApi } from '../../lambdas/operator-api/handler.ts';
 import type { AnalyzeFrameDeps } from '../../lambdas/analyze-frame/analyze-frame.ts';
 import { CameraStateStore } from '../../lambdas/shared/adapters/camera-state.ts';
 import { CameraStore } from '../../lambdas/shared/adapters/camera-store.ts';
@@ -28,6 +29,8 @@ import type { ProvinceRegistry } from '../../lambdas/shared/province.ts';
 import { cameraSchema, type Camera } from '../../lib/config/schema.ts';
 import { crowdThresholds } from '../../lambdas/analyze-frame/analyze-frame.ts';
 import { createStream, createTable, createTopicWithQueue, endpoint, motoClients, readStreamAsEvent, unique } from './aws.ts';
+import { httpEvent } from './events.ts';
+import { motoOperatorApi, type ProvinceTables } from './operator-api.ts';
 import { sampleRegistry } from './province.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -277,6 +280,29 @@ export async function visionWorld(o: { registry?: ProvinceRegistry; dailyCap?: n
   const observations = async (): Promise<Observation[]> =>
     (await readStreamAsEvent(streamName)).Records.map((r) => JSON.parse(Buffer.from(r.kinesis.data, 'base64').toString('utf8')) as Observation);
   return { registry, registryTable, streamName, bucket, ops, rek, rekognition, s3, stores, deps, metrics, log, clock, analyze, observations };
+}
+
+/** The operator API with the crowd module's stores in moto, and a `call(routeKey, request)` returning parsed JSON. */
+export async function visionOperatorApi(o: { registry?: ProvinceRegistry; tables?: ProvinceTables; bucket?: string; dailyCap?: number; now?: () => Date } = {}) {
+  const { db } = motoClients();
+  const registry = o.registry ?? visionRegistry();
+  const base = await motoOperatorApi({ registry, tables: o.tables, now: o.now });
+  const table = base.tables.registryTable;
+  const bucket = o.bucket ?? (await createBucket());
+  const vision = {
+    cameras: new CameraStore(db, table, registry.cameras, 0),
+    state: new CameraStateStore(db, table),
+    frames: new FrameStore(visionS3(), bucket),
+    usage: new UsageCounter(db, table),
+    clips: new ClipStore(db, table),
+    dailyCap: o.dailyCap ?? 1000,
+  };
+  const api = makeOperatorApi({ ...base.deps, vision });
+  const call = async (routeKey: string, req: Parameters<typeof httpEvent>[1] = {}) => {
+    const res = await api(httpEvent(routeKey, req) as never);
+    return { status: res.statusCode!, body: res.body ? JSON.parse(res.body) : undefined };
+  };
+  return { api, call, vision, bucket, registry, tables: base.tables, deps: base.deps };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -25,6 +25,13 @@ export interface DailyUsage {
   readonly capReachedAt?: string;
 }
 
+/** REKOGNITION_DAILY_CAP's value: a whole number of DetectLabels images per UTC day, 0 allowed (nothing analysed). */
+export function parseDailyCap(raw: string, name = 'REKOGNITION_DAILY_CAP'): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < 0) throw new Error(`Environment variable ${name} must be a whole number >= 0, got "${raw}"`);
+  return n;
+}
+
 /** The UTC day of an instant, `YYYY-MM-DD`: the cap resets at 00:00 UTC (07:00 in Vietnam, outside the night). */
 export const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
 
