@@ -98,6 +98,41 @@ export const TINY_PNG = Uint8Array.from(
   Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==', 'base64'),
 );
 
+/**
+ * A minimal ISO-BMFF (MP4) file: `ftyp`, `mdat` of `mdatBytes` zeros and a `moov` whose `mvhd` (version 0 or 1)
+ * declares `seconds` at a timescale of 1000; `moov` first ("fast start") or last (as cameras write it).
+ */
+export function syntheticMp4(o: { seconds: number; moovFirst?: boolean; mdatBytes?: number; mvhdVersion?: 0 | 1; largeMdat?: boolean }): Uint8Array {
+  const box = (type: string, body: Buffer) => {
+    const h = Buffer.alloc(8);
+    h.writeUInt32BE(8 + body.length);
+    h.write(type, 4, 'latin1');
+    return Buffer.concat([h, body]);
+  };
+  const ftyp = box('ftyp', Buffer.concat([Buffer.from('isom', 'latin1'), Buffer.alloc(4), Buffer.from('isomavc1', 'latin1')]));
+  const version = o.mvhdVersion ?? 0;
+  const mvhdBody = Buffer.alloc(version === 0 ? 100 : 112);
+  mvhdBody[0] = version;
+  if (version === 0) {
+    mvhdBody.writeUInt32BE(1000, 12);
+    mvhdBody.writeUInt32BE(Math.round(o.seconds * 1000), 16);
+  } else {
+    mvhdBody.writeUInt32BE(1000, 20);
+    mvhdBody.writeBigUInt64BE(BigInt(Math.round(o.seconds * 1000)), 24);
+  }
+  const moov = box('moov', box('mvhd', mvhdBody));
+  const payload = Buffer.alloc(o.mdatBytes ?? 2048);
+  let mdat: Buffer;
+  if (o.largeMdat) {
+    const h = Buffer.alloc(16);
+    h.writeUInt32BE(1);
+    h.write('mdat', 4, 'latin1');
+    h.writeBigUInt64BE(BigInt(16 + payload.length), 8);
+    mdat = Buffer.concat([h, payload]);
+  } else mdat = box('mdat', payload);
+  return new Uint8Array(o.moovFirst ? Buffer.concat([ftyp, moov, mdat]) : Buffer.concat([ftyp, mdat, moov]));
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Fixtures and event shapes
 

@@ -4,13 +4,11 @@ import type { Point } from '../domain/geometry.ts';
 
 /**
  * `STARTING` (claimed, job not yet started) → `IN_PROGRESS` (job running) → `SUCCEEDED` | `FAILED`;
- * `CAPPED`: refused by the daily budget. A `FAILED` or `CAPPED` clip may be asked for again (a new attempt).
+ * `CAPPED`: refused by the daily budget. A `FAILED` or `CAPPED` clip may be asked for again (a new attempt), and so
+ * may one left `STARTING` by a crash (see start-clip).
  */
 export const CLIP_STATUSES = ['STARTING', 'IN_PROGRESS', 'SUCCEEDED', 'FAILED', 'CAPPED'] as const;
 export type ClipStatus = (typeof CLIP_STATUSES)[number];
-
-/** Statuses from which a new attempt may start. */
-export const RETRYABLE_CLIP_STATUSES: ReadonlySet<ClipStatus> = new Set(['FAILED', 'CAPPED']);
 
 /** One clip analysis. */
 export interface ClipRecord {
@@ -40,6 +38,8 @@ export interface ClipRecord {
   readonly reason?: string;
   readonly summary?: { readonly seconds: number; readonly maxCount: number; readonly durationMillis: number | null; readonly units: number };
   readonly completedAt?: string;
+  /** When the clip's first frame was taken, as used for the observations' times (set when it succeeded). */
+  readonly clipStartedAt?: string;
 }
 
 /** Reads and moves clip records through their statuses, each move conditional on the one expected. */
@@ -57,8 +57,8 @@ export class ClipStore {
   }
 
   /**
-   * Stores a new attempt: the first (no record yet) or the next after a FAILED / CAPPED one at `previous.attempt`.
-   * False when someone else claimed it meanwhile.
+   * Stores a new attempt: the first (no record yet) or the next after `previous` (FAILED, CAPPED, or a STARTING one
+   * the caller judged abandoned) if it is still at `previous.attempt`. False when someone else claimed it meanwhile.
    */
   async claim(clip: ClipRecord, previous?: ClipRecord): Promise<boolean> {
     try {
@@ -68,9 +68,9 @@ export class ClipStore {
           Item: { pk: 'clip', sk: clip.id, ...clip },
           ...(previous
             ? {
-                ConditionExpression: '#s IN (:failed, :capped) AND attempt = :prev',
+                ConditionExpression: '#s IN (:failed, :capped, :starting) AND attempt = :prev',
                 ExpressionAttributeNames: { '#s': 'status' },
-                ExpressionAttributeValues: { ':failed': 'FAILED', ':capped': 'CAPPED', ':prev': previous.attempt },
+                ExpressionAttributeValues: { ':failed': 'FAILED', ':capped': 'CAPPED', ':starting': 'STARTING', ':prev': previous.attempt },
               }
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
         }),
