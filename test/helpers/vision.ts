@@ -269,10 +269,15 @@ export class RecordingLog {
 }
 
 /** Everything a vision test needs in moto: registry table, stream, bucket, ops topic (+ inbox queue), Rekognition mock. */
-export async function visionWorld(o: { registry?: ProvinceRegistry; dailyCap?: number; now?: () => Date } = {}) {
+export async function visionWorld(o: { registry?: ProvinceRegistry; dailyCap?: number; now?: () => Date; registryTable?: string; bucket?: string } = {}) {
   const { db, kinesis } = motoClients();
   const registry = o.registry ?? visionRegistry();
-  const [registryTable, streamName, bucket, ops] = await Promise.all([createTable('registry'), createStream('vision'), createBucket(), createTopicWithQueue()]);
+  const [registryTable, streamName, bucket, ops] = await Promise.all([
+    o.registryTable ?? createTable('registry'),
+    createStream('vision'),
+    o.bucket ?? createBucket(),
+    createTopicWithQueue(),
+  ]);
   const rekognition = new RekognitionClient({ region: 'ap-southeast-1' });
   const rek = mockClient(rekognition);
   const s3 = visionS3();
