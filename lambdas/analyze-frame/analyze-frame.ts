@@ -96,6 +96,8 @@ export interface AnalyzeFrameDeps {
   readonly notices: { publish(n: OpsNotice): Promise<unknown> };
   readonly metrics: MetricCounterPort;
   readonly log: {
+    /** Per-frame decisions: debug, to keep log ingestion small at one frame every few seconds per camera. */
+    debug(msg: string, extra: Record<string, unknown>): void;
     info(msg: string, extra: Record<string, unknown>): void;
     warn(msg: string, extra: Record<string, unknown>): void;
     error(msg: string, extra: Record<string, unknown>): void;
@@ -185,7 +187,7 @@ export async function analyzeFrame(frame: FrameRef, deps: AnalyzeFrameDeps): Pro
   const end = async (outcome: FrameOutcome, observation?: Observation, extra: Record<string, unknown> = {}): Promise<FrameResult> => {
     deps.metrics.count(OUTCOME_METRICS[outcome]);
     await deps.usage.count(day, OUTCOME_COUNTERS[outcome]);
-    deps.log.info('frame decided', { key: frame.key, outcome, ...(observation ? { count: observation.value } : {}), ...extra });
+    deps.log.debug('frame decided', { key: frame.key, outcome, ...(observation ? { count: observation.value } : {}), ...extra });
     return observation ? { outcome, observation } : { outcome };
   };
 

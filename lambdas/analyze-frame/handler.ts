@@ -49,7 +49,7 @@ class KeyedQueue {
  * `throwOnFullBatchFailure: false`: a batch that fails entirely (Rekognition throttling) is answered like any other,
  * with every item listed, instead of a function error.
  */
-export const makeHandler = (deps: AnalyzeFrameDeps & { metrics: { flush?(): void } }) => {
+export const makeHandler = (deps: AnalyzeFrameDeps & { metrics: { flush?(): void; snapshot?(): Record<string, number> } }) => {
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     if (context) logger.addContext(context);
     const queue = new KeyedQueue();
@@ -71,7 +71,9 @@ export const makeHandler = (deps: AnalyzeFrameDeps & { metrics: { flush?(): void
     };
     const processor = new BatchProcessor(EventType.SQS);
     try {
-      return await processPartialResponse(event, recordHandler, processor, { context: context!, throwOnFullBatchFailure: false });
+      const response = await processPartialResponse(event, recordHandler, processor, { ...(context ? { context } : {}), throwOnFullBatchFailure: false });
+      deps.log.info('batch processed', { messages: event.Records.length, failed: response.batchItemFailures.length, ...deps.metrics.snapshot?.() });
+      return response;
     } finally {
       deps.metrics.flush?.();
     }

@@ -263,6 +263,7 @@ export class RecordingMetrics {
 /** A silent logger that keeps what was logged. */
 export class RecordingLog {
   readonly lines: Array<{ level: string; msg: string; extra: Record<string, unknown> }> = [];
+  debug = (msg: string, extra: Record<string, unknown> = {}) => void this.lines.push({ level: 'debug', msg, extra });
   info = (msg: string, extra: Record<string, unknown> = {}) => void this.lines.push({ level: 'info', msg, extra });
   warn = (msg: string, extra: Record<string, unknown> = {}) => void this.lines.push({ level: 'warn', msg, extra });
   error = (msg: string, extra: Record<string, unknown> = {}) => void this.lines.push({ level: 'error', msg, extra });

@@ -23,6 +23,7 @@ export class MetricCounter implements MetricCounterPort {
 
   /** Publishes and resets the counts. */
   flush(): void {
+    if (this.counts.size === 0) return;
     for (const [name, value] of this.counts) this.metrics.addMetric(name, MetricUnit.Count, value);
     this.counts.clear();
     this.metrics.publishStoredMetrics();
