@@ -82,11 +82,14 @@ export class CameraStateStore {
     });
   }
 
-  /** A frame was analysed by Rekognition: it becomes the reference for sampling and change gating. */
+  /**
+   * A frame was analysed by Rekognition: it becomes the reference for sampling and change gating — unless a later
+   * frame was already analysed or observed (carried), so neither reference nor health moves back in time.
+   */
   async recordAnalysis(cameraId: string, a: AnalysisRecord): Promise<boolean> {
     return this.forward(
       cameraId,
-      'lastAnalysedAt',
+      ['lastAnalysedAt', 'lastObservedAt'],
       a.takenAt,
       'SET lastAnalysedAt = :t, lastAnalysedKey = :k, signature = :sig, lastCount = :c, lastBoxes = :b, lastBoxesTruncated = :bt, ' +
         'lastConfidence = :conf, lastObservedAt = :t, lastObservedCount = :c, lastCarried = :false',
@@ -122,16 +125,17 @@ export class CameraStateStore {
     );
   }
 
-  /** Runs `update` if `attr` is absent or not later than `at` (`:t`); false when a newer value is already there. */
-  private async forward(cameraId: string, attr: string, at: string, update: string, values: Record<string, unknown>): Promise<boolean> {
+  /** Runs `update` if each of `attrs` is absent or not later than `at` (`:t`); false when a newer value is there. */
+  private async forward(cameraId: string, attrs: string | string[], at: string, update: string, values: Record<string, unknown>): Promise<boolean> {
+    const names = (Array.isArray(attrs) ? attrs : [attrs]).map((a, i) => [`#a${i}`, a] as const);
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: 'camera-state', sk: cameraId },
           UpdateExpression: update,
-          ConditionExpression: `attribute_not_exists(#a) OR #a <= :t`,
-          ExpressionAttributeNames: { '#a': attr },
+          ConditionExpression: names.map(([n]) => `(attribute_not_exists(${n}) OR ${n} <= :t)`).join(' AND '),
+          ExpressionAttributeNames: Object.fromEntries(names),
           ExpressionAttributeValues: { ...values, ':t': at },
         }),
       );
