@@ -214,3 +214,21 @@ describe('GET /vision/usage and the module wiring', () => {
     expect(res).toMatchObject({ status: 503, body: { error: 'unavailable' } });
   });
 });
+
+describe('camera state', () => {
+  it('moves forward only: a late frame changes neither the gating reference nor the last observation', async () => {
+    // Prepare: analysed at 15:30:00, carried at 15:30:30
+    const p = await visionOperatorApi({ now: () => NOW });
+    const analysis = (takenAt: string, count: number) => ({ key: `frames/cam-dn-001/${takenAt}.jpg`, takenAt, signature: null, count, boxes: [], confidence: null });
+    await p.vision.state.recordAnalysis('cam-dn-001', analysis('2026-11-25T15:30:00.000Z', 3));
+    await p.vision.state.recordCarried('cam-dn-001', { takenAt: '2026-11-25T15:30:30.000Z', count: 3 });
+
+    // Act: a frame taken at 15:30:20 is analysed late; an older carried frame arrives last
+    const late = await p.vision.state.recordAnalysis('cam-dn-001', analysis('2026-11-25T15:30:20.000Z', 9));
+    const older = await p.vision.state.recordCarried('cam-dn-001', { takenAt: '2026-11-25T15:30:10.000Z', count: 3 });
+
+    // Assert
+    expect([late, older]).toEqual([false, false]);
+    expect(await p.vision.state.get('cam-dn-001')).toMatchObject({ lastAnalysedAt: '2026-11-25T15:30:00.000Z', lastCount: 3, lastObservedAt: '2026-11-25T15:30:30.000Z', lastCarried: true });
+  });
+});
