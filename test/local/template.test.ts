@@ -53,7 +53,7 @@ describe('template reader', () => {
 
   it('gives every function of a real template its environment with all references resolved', () => {
     const { template } = synthProvince('da-nang');
-    const t = template.toJSON();
+    const t = template.toJSON() as import('../../local/template.ts').CfnTemplate;
     const values = localValues({ stackName: 'SmartCity-da-nang', region: 'ap-southeast-1', motoEndpoint: 'http://127.0.0.1:1', apiUrl: 'http://127.0.0.1:2', issuer: 'http://127.0.0.1:2/i', clientId: 'c' }, t);
     for (const [id, r] of Object.entries(t.Resources as Record<string, { Type: string; Properties: { Environment?: unknown } }>)) {
       if (r.Type !== 'AWS::Lambda::Function') continue;
