@@ -4,7 +4,7 @@ import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
 import type { ModuleName, ProvinceConfig } from './config/schema.ts';
-import { routesFor } from '../lambdas/operator-api/api-spec.ts';
+import { CAMERA_DEVICE_ROUTES, routesFor } from '../lambdas/operator-api/api-spec.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Alerts } from './constructs/alerts.ts';
 import { CentralStore } from './constructs/central-store.ts';
@@ -12,6 +12,7 @@ import { Ingest } from './constructs/ingest.ts';
 import { OperatorApi } from './constructs/operator-api.ts';
 import { ProvinceKey } from './constructs/province-key.ts';
 import { StreamProcessor } from './constructs/stream-processor.ts';
+import { Vision } from './constructs/vision.ts';
 
 /** Value of the `Pilot` tag on every resource. */
 export const PILOT_TAG = 'smartcity-pilot';
@@ -35,6 +36,8 @@ export class ProvinceStack extends Stack {
   public readonly api: OperatorApi;
   public readonly alarms: Alarms;
   public readonly alerts: Alerts;
+  /** The crowd module (cameras, Rekognition), when on. */
+  public readonly vision?: Vision;
 
   constructor(scope: Construct, id: string, props: ProvinceStackProps) {
     const { config } = props;
@@ -88,10 +91,18 @@ export class ProvinceStack extends Stack {
       tagModule('sensors', this.alarms.monitorFunction(devices.fn));
     }
 
-    // Module "crowd": camera frames, Rekognition and clips arrive with the vision construct (lib/constructs/vision.ts),
-    // e.g. tagModule('crowd', new FrameAnalyzer(this, 'Vision', { config, key, store, stream })).
+    // Module "crowd": frames bucket, analyzer, upload URLs, clips; camera and clip routes; their alarms.
     if (on('crowd')) {
-      // nothing yet
+      const vision = tagModule('crowd', new Vision(this, 'Vision', { config, key: this.key, store: this.store, stream: this.ingest.stream, opsTopic: this.alarms.topic }));
+      this.vision = vision;
+      const crowdRoutes = routesFor(config.modules, 'operator-api').filter((r) => r.module === 'crowd');
+      tagModule('crowd', this.api.addOperatorRoutes(crowdRoutes.map((r) => ({ method: HttpMethod[r.method], path: r.path }))));
+      const clipRoutes = routesFor(config.modules, 'start-clip');
+      tagModule('crowd', this.api.addOperatorRoutes(clipRoutes.map((r) => ({ method: HttpMethod[r.method], path: r.path })), vision.startClip));
+      tagModule('crowd', this.api.addDeviceRoutes(CAMERA_DEVICE_ROUTES.map((r) => ({ method: HttpMethod[r.method], path: r.path })), vision.uploadUrls));
+      vision.bindOperatorApi(this.api.operatorFunction);
+      for (const fn of vision.functions) tagModule('crowd', this.alarms.monitorFunction(fn));
+      for (const alarm of vision.alarms) this.alarms.watch(alarm);
     }
   }
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ModuleName } from '../../lib/config/schema.ts';
 import { deviceEventSchema, MAX_EVENTS } from '../ingest-events/ingest-events.ts';
+import { frameUploadBody } from '../request-frame-url/request-frame-url.ts';
 import { routesFor, type RouteSpec } from './api-spec.ts';
 
 type Json = Record<string, unknown>;
@@ -65,6 +66,21 @@ function operation(r: RouteSpec): Json {
 export function openApiDocument(o: { modules: readonly ModuleName[]; title?: string; serverUrl?: string }): Json {
   const paths: Record<string, Json> = {};
   for (const r of routesFor(o.modules)) (paths[r.path] ??= {})[r.method.toLowerCase()] = operation(r);
+  if (o.modules.includes('crowd')) {
+    paths['/cameras/{id}/frames'] = {
+      post: {
+        summary: "A camera's presigned S3 PUT URL for one frame (JPEG/PNG, exact size, 5 minutes)",
+        operationId: 'postCamerasIdFrames',
+        security: [{ device: [] }],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'the camera id of the credential' }],
+        requestBody: { required: true, content: { 'application/json': { schema: schemaOf(frameUploadBody, 'input') } } },
+        responses: {
+          '200': { description: '{url, key, method: PUT, headers, expiresAt}: PUT the frame to url with exactly these headers' },
+          ...errors(400, 401, 403),
+        },
+      },
+    };
+  }
   if (o.modules.includes('sensors')) {
     const event = schemaOf(deviceEventSchema, 'input');
     paths['/events'] = {

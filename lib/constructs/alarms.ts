@@ -102,6 +102,14 @@ export class Alarms extends Construct {
     return [errors, throttles];
   }
 
+  /** Sends an alarm made elsewhere (a module's) to the ops topic, on alarm and on recovery. */
+  public watch(alarm: cloudwatch.Alarm): cloudwatch.Alarm {
+    alarm.addAlarmAction(this.action);
+    alarm.addOkAction(this.action);
+    this.alarms.push(alarm);
+    return alarm;
+  }
+
   private add(id: string, a: { metric: cloudwatch.IMetric; threshold: number; description: string }): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, id, {
       metric: a.metric,

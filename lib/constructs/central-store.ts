@@ -54,7 +54,8 @@ export class CentralStore extends Construct {
       ...common,
       timeToLiveAttribute: OBSERVATION_TTL_ATTRIBUTE,
     });
-    this.registry = new dynamodb.Table(this, 'RegistryTable', common);
+    // Short-lived registry items (the analyzer's per-frame ledger) expire through the same attribute.
+    this.registry = new dynamodb.Table(this, 'RegistryTable', { ...common, timeToLiveAttribute: OBSERVATION_TTL_ATTRIBUTE });
     this.incidents = new dynamodb.Table(this, 'IncidentsTable', common);
     const key = (p: string, s: string) => ({
       partitionKey: { name: p, type: dynamodb.AttributeType.STRING },

@@ -193,25 +193,30 @@ export class OperatorApi extends Construct {
   }
 
   /** Adds operator routes: JWT-authorized (user pool, console client audience), all served by the operator router. */
-  public addOperatorRoutes(routes: ReadonlyArray<ApiRoute>): apigw.HttpRoute[] {
+  public addOperatorRoutes(routes: ReadonlyArray<ApiRoute>, handler?: ProvinceFunction): apigw.HttpRoute[] {
+    const integration = handler ? this.integrationFor(handler) : this.operatorIntegration;
     return routes.flatMap((r) =>
       this.api.addRoutes({
         path: r.path,
         methods: [r.method],
-        integration: this.operatorIntegration,
+        integration,
         authorizer: this.jwtAuthorizer,
       }),
     );
   }
 
-  /** Adds device routes served by `handler`, each authorized by the device credential authorizer. */
-  public addDeviceRoutes(routes: ReadonlyArray<ApiRoute>, handler: ProvinceFunction): apigw.HttpRoute[] {
+  private integrationFor(handler: ProvinceFunction): integrations.HttpLambdaIntegration {
     let integration = this.deviceIntegrations.get(handler);
     if (!integration) {
       integration = new integrations.HttpLambdaIntegration(`${pascal(handler.name)}Integration`, handler.fn);
       this.deviceIntegrations.set(handler, integration);
     }
-    const target = integration;
+    return integration;
+  }
+
+  /** Adds device routes served by `handler`, each authorized by the device credential authorizer. */
+  public addDeviceRoutes(routes: ReadonlyArray<ApiRoute>, handler: ProvinceFunction): apigw.HttpRoute[] {
+    const target = this.integrationFor(handler);
     return routes.flatMap((r) =>
       this.api.addRoutes({ path: r.path, methods: [r.method], integration: target, authorizer: this.deviceAuthorizer }),
     );

@@ -25,9 +25,9 @@ describe('OpenAPI document', () => {
     });
   }
 
-  it('documents exactly the operator routes plus POST /events, with their parameters', () => {
+  it('documents exactly the operator routes plus the two device routes, with their parameters', () => {
     const doc = openApiDocument({ modules: [...MODULES] });
-    const expected = [...routesFor([...MODULES]).map((r) => `${r.method} ${r.path}`), 'POST /events'].sort();
+    const expected = [...routesFor([...MODULES]).map((r) => `${r.method} ${r.path}`), 'POST /events', 'POST /cameras/{id}/frames'].sort();
     expect(operations(doc)).toEqual(expected);
     const obs = (doc.paths as Record<string, Record<string, { parameters: Array<{ name: string }> }>>)['/observations']!.get!;
     expect(obs.parameters.map((p) => p.name)).toEqual(['source', 'zone', 'from', 'to', 'limit', 'cursor']);
