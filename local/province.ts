@@ -18,6 +18,8 @@ import { GROUPS, LocalIssuer, type Group } from './tokens.ts';
 
 /** An alert (or ops notice) as an email or SMS subscriber would have received it. */
 export interface OutboxMessage {
+  /** The SNS message id: one publish reaches every subscriber with the same id. */
+  readonly messageId: string;
   readonly topicArn: string;
   readonly protocol: string;
   readonly endpoint: string;
@@ -210,8 +212,9 @@ export async function startLocalProvince(o: LocalProvinceOptions): Promise<Local
             const res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: sub.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
             const messages = res.Messages ?? [];
             for (const m of messages) {
-              const env = JSON.parse(m.Body ?? '{}') as { Subject?: string; Message?: string; MessageAttributes?: Record<string, { Value: string }> };
+              const env = JSON.parse(m.Body ?? '{}') as { MessageId?: string; Subject?: string; Message?: string; MessageAttributes?: Record<string, { Value: string }> };
               const item: OutboxMessage = {
+                messageId: env.MessageId ?? m.MessageId!,
                 topicArn: sub.topicArn,
                 protocol: sub.protocol,
                 endpoint: sub.endpoint,

@@ -1,6 +1,6 @@
 // Incident handling through the operator API against moto: lifecycle, audit trail, 409 races, rule edits and authorization.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openIncident } from '../../lambdas/shared/domain/incident.ts';
+import { openIncident, recordObservation } from '../../lambdas/shared/domain/incident.ts';
 import { initialRuleState, type RuleState } from '../../lambdas/shared/domain/rules.ts';
 import { OPERATOR_ROUTES, routeKey } from '../../lambdas/operator-api/api-spec.ts';
 import { motoOperatorApi } from '../helpers/operator-api.ts';
@@ -57,6 +57,26 @@ describe('incident lifecycle through the API', () => {
     expect(loser.body.current.version).toBe(2);
     const audit = (await p.call('GET /incidents/{id}', { pathParameters: { id: p.id }, claims: op })).body.audit;
     expect(audit).toHaveLength(2);
+  });
+
+  it('an acknowledge that races with a new observation is retried on a fresh read and succeeds', async () => {
+    // Prepare: the first commit of the API finds the incident changed by the stream a moment before
+    const store = p.deps.incidents;
+    const commit = store.commit.bind(store);
+    let raced = false;
+    store.commit = async (change) => {
+      if (!raced && change.incident) {
+        raced = true;
+        const now = (await store.getIncident(p.id))!;
+        await commit({ incident: { next: recordObservation(now, 30, '2026-11-25T16:04:00Z'), expectedVersion: now.version } });
+      }
+      return commit(change);
+    };
+
+    const ack = await p.call('POST /incidents/{id}/acknowledge', { pathParameters: { id: p.id }, body: {}, claims: op });
+
+    expect(ack.status).toBe(200);
+    expect(ack.body.incident).toMatchObject({ status: 'acknowledged', peakValue: 30, version: 3 });
   });
 
   it('a stale expectedVersion is 409 with the current incident; an invalid transition is 409 too', async () => {

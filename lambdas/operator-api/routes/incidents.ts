@@ -28,7 +28,21 @@ function decode(raw: string | undefined): Record<string, unknown> | undefined {
 
 /** The incident routes, keyed by routeKey. */
 export function incidentRoutes(deps: IncidentRouteDeps): Record<string, RouteImpl> {
-  const act = (action: 'acknowledge' | 'resolve' | 'dismiss'): RouteImpl => async ({ params, body, caller }) => {
+  const act = (action: 'acknowledge' | 'resolve' | 'dismiss'): RouteImpl => async (input) => {
+    // A write that loses a race with the system (a new observation, an alert marked sent) is retried on a fresh
+    // read, as long as the status the operator acted on is still the status now. A race with another person (the
+    // status changed) or a stale expectedVersion is the operator's 409, with the current state.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await actOnce(action, input);
+      } catch (e) {
+        if (!(e instanceof RetryableConflict)) throw e;
+        const statusChanged = e.statusBefore !== (e.response.extra.current as { status?: string } | undefined)?.status;
+        if (input.body.expectedVersion !== undefined || statusChanged || attempt >= 5) throw e.response;
+      }
+    }
+  };
+  const actOnce = async (action: 'acknowledge' | 'resolve' | 'dismiss', { params, body, caller }: Parameters<RouteImpl>[0]) => {
     const current = await deps.incidents.getIncident(params.id!);
     if (!current) throw new HttpError(404, 'not_found', `No incident ${params.id}`);
     if (body.expectedVersion !== undefined && body.expectedVersion !== current.version) {
@@ -44,7 +58,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): Record<string, RouteImp
       }
       if (e instanceof ConflictError) {
         const latest = await deps.incidents.getIncident(current.id);
-        throw new HttpError(409, 'conflict', 'Another operator changed this incident first', { current: latest });
+        throw new RetryableConflict(current.status, new HttpError(409, 'conflict', 'Another operator changed this incident first', { current: latest }));
       }
       throw e;
     }
@@ -67,4 +81,14 @@ export function incidentRoutes(deps: IncidentRouteDeps): Record<string, RouteImp
     'POST /incidents/{id}/resolve': act('resolve'),
     'POST /incidents/{id}/dismiss': act('dismiss'),
   };
+}
+
+/** A lost optimistic-concurrency race, with the 409 to answer if it is not retried. */
+class RetryableConflict extends Error {
+  constructor(
+    readonly statusBefore: string,
+    readonly response: HttpError,
+  ) {
+    super(response.message);
+  }
 }

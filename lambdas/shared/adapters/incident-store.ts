@@ -97,17 +97,20 @@ export class IncidentStore {
     }
   }
 
-  /** Removes the pending alert once it was published (only if it is still the same alert). */
+  /**
+   * Removes the pending alert once it was published (only if it is still the same alert). It bumps the version, so
+   * a writer holding an older copy (which still carries the alert) gets a conflict instead of resurrecting it.
+   */
   async clearPendingAlert(id: string, at: string): Promise<void> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: incidentKey(id),
-          UpdateExpression: 'REMOVE pendingAlert',
+          UpdateExpression: 'REMOVE pendingAlert SET version = version + :one',
           ConditionExpression: 'pendingAlert.#at = :at',
           ExpressionAttributeNames: { '#at': 'at' },
-          ExpressionAttributeValues: { ':at': at },
+          ExpressionAttributeValues: { ':at': at, ':one': 1 },
         }),
       );
     } catch (e) {
