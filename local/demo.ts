@@ -64,7 +64,10 @@ try {
   }
   for (const i of crowd) {
     const publishes = new Set(p.outbox.filter((m) => m.attributes.incidentId === i.id).map((m) => m.messageId));
-    if (publishes.size !== 1) failures.push(`${i.id}: ${publishes.size} alerts, expected exactly 1`);
+    if (publishes.size !== 1) {
+      const events = p.outbox.filter((m) => m.attributes.incidentId === i.id).map((m) => `${m.attributes.event}@${m.receivedAt}`);
+      failures.push(`${i.id}: ${publishes.size} alerts, expected exactly 1 (${[...new Set(events)].join(', ')})`);
+    }
     const detail = await api<{ incident: Incident; audit: Array<{ action: string; actor: string }> }>('GET', `/incidents/${i.id}`, operator);
     if (detail.body.incident.status !== 'resolved') failures.push(`${i.id}: ${detail.body.incident.status}, expected resolved`);
     const trail = detail.body.audit.map((a) => `${a.action}:${a.actor}`).join(' ');

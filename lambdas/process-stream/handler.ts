@@ -65,6 +65,7 @@ function defaultDeps(): StreamHandlerDeps {
       rules: async () => (await rules.all()).map((r) => r.rule),
       registry,
       alerts: textAlertSender(registry, requireEnv(ENV.alertBaseUrl), new AlertPublisher(snsClient(), requireEnv(ENV.alertTopicArn))),
+      now: () => new Date(),
       log: logger,
     },
   };

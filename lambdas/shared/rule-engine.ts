@@ -20,6 +20,8 @@ export interface RuleEngineDeps {
   readonly rules: () => Promise<readonly Rule[]>;
   readonly registry: ProvinceRegistry;
   readonly alerts: AlertSender;
+  /** The clock that stamps pending alerts (the sweep retries one only after a grace period from this stamp). */
+  readonly now: () => Date;
   readonly log?: { warn(msg: string, extra: Record<string, unknown>): void };
   /** Attempts per (rule, subject) when concurrent writers race. @default 6 */
   readonly attempts?: number;
@@ -108,7 +110,8 @@ async function evaluateGroup(
       const t = openIncident({ id: effect.incidentId, rule, subject, zone: g.zone ?? o.zone, measure: o.kind, unit: o.unit, value: effect.value, at: effect.at });
       incident = t.incident;
       audits.push(t.audit);
-      alert = { event: 'opened', at: effect.at };
+      // Stamped with processing time, not the observation's: the sweep's grace period must start now.
+      alert = { event: 'opened', at: deps.now().toISOString() };
     } else if (effect.type === 'update' && incident?.id === effect.incidentId) {
       // A late observation (older than the incident's last one) may be a redelivery beyond the state's recent-id
       // memory: let it raise the peak (idempotent) but not the count, so redelivery never inflates the incident.

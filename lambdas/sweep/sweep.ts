@@ -86,7 +86,7 @@ async function sweepStaleRule(rule: StaleRule, now: Date, deps: SweepDeps, repor
       const zone = [...registry.sensors, ...registry.cameras].find((s) => s.id === source)?.zone;
       if (effect.type === 'open') {
         const t = openIncident({ id: effect.incidentId, rule, subject: source, zone, measure: 'silence_minutes', value: effect.value, at: effect.at });
-        const alert = { event: 'opened' as const, at: effect.at };
+        const alert = { event: 'opened' as const, at };
         await deps.incidents.commit({ state: { next: state, expectedVersion: stored?.version ?? 0 }, incident: { next: t.incident, expectedVersion: 0, pendingAlert: alert }, audits: [t.audit] });
         report.staleOpened++;
         await sendAlert(deps, { ...t.incident, pendingAlert: alert }, alert);

@@ -45,6 +45,7 @@ async function province(registry: ProvinceRegistry = sampleRegistry('da-nang')) 
         registry,
         alerts: textAlertSender(registry, 'https://ioc.danang.example.vn', publisher),
         sleep: async () => undefined,
+        now: () => new Date('2026-11-25T18:00:00Z'),
       },
     });
   const allIncidents = async () =>

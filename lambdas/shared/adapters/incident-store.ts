@@ -20,6 +20,7 @@ export const INCIDENT_INDEXES = { byOpened: 'ByOpened', active: 'Active' } as co
 /** An alert waiting to be sent (the outbox): written with the change that causes it, removed once SNS took it. */
 export interface PendingAlert {
   readonly event: 'opened' | 'escalated';
+  /** When it was queued (processing time): the sweep resends it only after a grace period from here. */
   readonly at: string;
 }
 
