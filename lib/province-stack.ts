@@ -7,6 +7,7 @@ import type { ModuleName, ProvinceConfig } from './config/schema.ts';
 import { CAMERA_DEVICE_ROUTES, routesFor } from '../lambdas/operator-api/api-spec.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Alerts } from './constructs/alerts.ts';
+import { Budget } from './constructs/budget.ts';
 import { CentralStore } from './constructs/central-store.ts';
 import { Ingest } from './constructs/ingest.ts';
 import { OperatorApi } from './constructs/operator-api.ts';
@@ -81,6 +82,9 @@ export class ProvinceStack extends Stack {
         functions: [this.ingest.deviceAuthorizer, this.processor.fn, this.api.operatorFunction, this.alerts.sweep],
       }),
     );
+
+    // Economics: the monthly budget with notices at 80% actual and 100% forecast.
+    tagModule('core', new Budget(this, 'Budget', { config, key: this.key, opsTopic: this.alarms.topic }));
 
     // Module "sensors": devices POST /events, trusted systems put records directly, operators read sensors.
     if (on('sensors')) {

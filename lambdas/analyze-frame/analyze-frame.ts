@@ -186,7 +186,7 @@ export async function analyzeFrame(frame: FrameRef, deps: AnalyzeFrameDeps): Pro
   const day = utcDay(now);
   const end = async (outcome: FrameOutcome, observation?: Observation, extra: Record<string, unknown> = {}): Promise<FrameResult> => {
     deps.metrics.count(OUTCOME_METRICS[outcome]);
-    await deps.usage.count(day, OUTCOME_COUNTERS[outcome]);
+    await deps.usage.count(day, OUTCOME_COUNTERS[outcome], parsed?.cameraId);
     deps.log.debug('frame decided', { key: frame.key, outcome, ...(observation ? { count: observation.value } : {}), ...extra });
     return observation ? { outcome, observation } : { outcome };
   };

@@ -121,6 +121,14 @@ export const startClipBody = z
     path: ['key'],
   });
 
+/** Query of GET /kpis. */
+export const kpisQuery = z
+  .strictObject({
+    from: utcInstant.optional().describe('start of the evaluation period, ISO 8601; default: 30 days before `to`'),
+    to: utcInstant.optional().describe('end of the period, ISO 8601; default: now'),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
+
 /** Query of GET /vision/usage. */
 export const usageQuery = z.strictObject({
   date: z
@@ -233,6 +241,7 @@ export const OPERATOR_ROUTES: readonly RouteSpec[] = [
     params: z.strictObject({ id: clipId }),
   },
   { method: 'GET', path: '/openapi.json', summary: 'This API as an OpenAPI 3.1 document', minRole: 'operator' },
+  { method: 'GET', path: '/kpis', summary: 'Pilot KPIs of a period (incidents, response times, uptime, Rekognition, spend)', minRole: 'operator', query: kpisQuery },
 ];
 
 /** `GET /sensors/{id}/latest` style key, as API Gateway puts it in `routeKey`. */

@@ -23,6 +23,8 @@ import { clipRoutes, type ClipRouteDeps } from './routes/clips.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { observationRoutes } from './routes/observations.ts';
+import { kpiRoutes } from './routes/kpis.ts';
+import { KpiStore } from '#adapters/kpi-store.ts';
 import { ruleRoutes } from './routes/rules.ts';
 
 /** Everything the operator API needs. */
@@ -33,6 +35,10 @@ export interface OperatorApiDeps {
   readonly rules: RuleStore;
   readonly registry: ProvinceRegistry;
   readonly now: () => Date;
+  /** KPI counters (written by incident actions, read by GET /kpis); absent: no incident counted yet. */
+  readonly kpis?: KpiStore;
+  /** Daily Rekognition usage (crowd module), read by GET /kpis. */
+  readonly usage?: Pick<UsageCounter, 'range'>;
   /** The crowd module's stores (cameras, their state, frames, usage, clips); absent, its routes answer 503. */
   readonly vision?: Omit<CameraRouteDeps, 'registry' | 'now'> & ClipRouteDeps;
 }
@@ -74,6 +80,7 @@ export function operatorRouteImpls(deps: OperatorApiDeps): Record<string, RouteI
     ...deviceRoutes(deps),
     ...incidentRoutes(deps),
     ...ruleRoutes(deps),
+    ...kpiRoutes({ ...deps, kpis: deps.kpis ?? { days: async () => [] } }),
     ...(modules.includes('crowd') ? vision : {}),
     'GET /openapi.json': async () => openApiDocument({ modules, title: `smartcity-pilot — ${deps.registry.name}` }),
   };
@@ -109,6 +116,8 @@ export const handler = lazyHandler(() => {
     rules: new RuleStore(db, requireEnv(ENV.registryTable), registry.rules),
     registry,
     now: () => new Date(),
+    kpis: new KpiStore(db, requireEnv(ENV.incidentsTable)),
+    ...(vision ? { usage: vision.usage } : {}),
     ...(vision ? { vision } : {}),
   });
 });

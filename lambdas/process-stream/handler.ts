@@ -5,6 +5,7 @@ import { AlertPublisher } from '#adapters/alert-publisher.ts';
 import { documentClient, snsClient, sqsClient } from '#adapters/clients.ts';
 import { FailureQueue } from '#adapters/failure-queue.ts';
 import { IncidentStore } from '#adapters/incident-store.ts';
+import { KpiStore } from '#adapters/kpi-store.ts';
 import { ObservationStore } from '#adapters/observation-store.ts';
 import { RuleStore } from '#adapters/rule-store.ts';
 import { ENV } from '#shared/env-names.ts';
@@ -66,6 +67,7 @@ function defaultDeps(): StreamHandlerDeps {
       registry,
       alerts: textAlertSender(registry, requireEnv(ENV.alertBaseUrl), new AlertPublisher(snsClient(), requireEnv(ENV.alertTopicArn))),
       now: () => new Date(),
+      kpis: new KpiStore(db, requireEnv(ENV.incidentsTable)),
       log: logger,
     },
   };

@@ -4,6 +4,12 @@ import type { Rule } from '../../lib/config/schema.ts';
 import { TransitionError, acknowledge, dismiss, escalate, isClosed, resolve, type Transition } from './domain/incident.ts';
 import { onIncidentClosed } from './domain/rules.ts';
 import type { IncidentStore, PendingAlert, StoredIncident } from './adapters/incident-store.ts';
+import type { KpiEvent } from './adapters/kpi-store.ts';
+
+/** Where KPI counters go (optional: absent in tests that do not look at KPIs). */
+export interface KpiRecorder {
+  record(e: KpiEvent): Promise<void>;
+}
 
 /** An operator or system action on an incident. */
 export type IncidentAction = 'acknowledge' | 'resolve' | 'dismiss' | 'escalate';
@@ -17,6 +23,7 @@ export async function applyIncidentAction(
   at: string,
   rule: Pick<Rule, 'cooldownMinutes'> | undefined,
   note?: string,
+  kpis?: KpiRecorder,
 ): Promise<{ incident: StoredIncident; alert?: PendingAlert }> {
   let t: Transition;
   if (action === 'acknowledge') t = acknowledge(current, actor, at, note);
@@ -31,6 +38,10 @@ export async function applyIncidentAction(
     if (s && s.openIncidentId === current.id) state = { next: onIncidentClosed(s, t.audit.at, rule ?? { cooldownMinutes: 0 }), expectedVersion: s.version };
   }
   await store.commit({ state, incident: { next, expectedVersion: current.version }, audits: [t.audit] });
+  if (kpis && action !== 'escalate') {
+    const type = action === 'acknowledge' ? 'acknowledged' : action === 'resolve' ? 'resolved' : 'dismissed';
+    await kpis.record({ type, incident: current, at: t.audit.at }).catch(() => undefined);
+  }
   return { incident: next, alert };
 }
 

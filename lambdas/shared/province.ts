@@ -2,7 +2,7 @@
 import type { ProvinceConfig } from '../../lib/config/schema.ts';
 
 /** The parts of a province config the functions need at run time. */
-export type ProvinceRegistry = Pick<ProvinceConfig, 'code' | 'name' | 'timezone' | 'modules' | 'pilot' | 'zones' | 'sensors' | 'cameras' | 'rules'>;
+export type ProvinceRegistry = Pick<ProvinceConfig, 'code' | 'name' | 'timezone' | 'modules' | 'pilot' | 'budget' | 'zones' | 'sensors' | 'cameras' | 'rules'>;
 
 /** Name of the esbuild `define` that carries the registry JSON into every bundle (see lib/constructs/province-function.ts). */
 export const REGISTRY_DEFINE = '__PROVINCE_REGISTRY__';
@@ -19,6 +19,6 @@ export function bundledRegistry(): ProvinceRegistry {
 
 /** The registry part of a validated config (what the CDK construct serialises into the bundle). */
 export function registryOf(config: ProvinceConfig): ProvinceRegistry {
-  const { code, name, timezone, modules, pilot, zones, sensors, cameras, rules } = config;
-  return { code, name, timezone, modules, pilot, zones, sensors, cameras, rules };
+  const { code, name, timezone, modules, pilot, budget, zones, sensors, cameras, rules } = config;
+  return { code, name, timezone, modules, pilot, budget, zones, sensors, cameras, rules };
 }

@@ -6,6 +6,7 @@ import { isClosed, markClear, openIncident, recordObservation, type AuditEntry }
 import type { Observation } from './domain/observation.ts';
 import { evaluate, onIncidentClosed, subjectsFor, type RuleState, type StreamRule } from './domain/rules.ts';
 import { ConflictError, type IncidentStore, type PendingAlert, type StoredIncident } from './adapters/incident-store.ts';
+import type { KpiRecorder } from './incident-actions.ts';
 import type { ProvinceRegistry } from './province.ts';
 import { realSleep } from './retry.ts';
 
@@ -22,6 +23,8 @@ export interface RuleEngineDeps {
   readonly alerts: AlertSender;
   /** The clock that stamps pending alerts (the sweep retries one only after a grace period from this stamp). */
   readonly now: () => Date;
+  /** KPI counters (incidents opened). */
+  readonly kpis?: KpiRecorder;
   readonly log?: { warn(msg: string, extra: Record<string, unknown>): void };
   /** Attempts per (rule, subject) when concurrent writers race. @default 6 */
   readonly attempts?: number;
@@ -137,6 +140,7 @@ async function evaluateGroup(
   report.updated += updates;
   if (alert && newIncident) {
     report.opened++;
+    await deps.kpis?.record({ type: 'opened', incident: newIncident }).catch(() => undefined);
     await sendAlert(deps, { ...newIncident, pendingAlert: alert }, alert, report);
   }
 }

@@ -3,6 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AlertPublisher } from '#adapters/alert-publisher.ts';
 import { documentClient, snsClient } from '#adapters/clients.ts';
 import { IncidentStore } from '#adapters/incident-store.ts';
+import { KpiStore } from '#adapters/kpi-store.ts';
 import { ObservationStore } from '#adapters/observation-store.ts';
 import { RuleStore } from '#adapters/rule-store.ts';
 import { ENV } from '#shared/env-names.ts';
@@ -35,6 +36,7 @@ export const handler = lazyHandler(() => {
     lastSeen: async (source) => (await observations.latest(source))?.ts,
     registry,
     alerts: textAlertSender(registry, requireEnv(ENV.alertBaseUrl), new AlertPublisher(snsClient(), requireEnv(ENV.alertTopicArn))),
+    kpis: new KpiStore(db, requireEnv(ENV.incidentsTable)),
     log: logger,
   });
 });

@@ -5,7 +5,7 @@ import { autoResolveDue, escalationDue, isClosed, markClear, openIncident } from
 import { evaluateStale, sweepStale, type StaleRule } from '#domain/rules.ts';
 import { inLocalWindow } from '#domain/time.ts';
 import { ConflictError, type IncidentStore, type StoredIncident } from '#adapters/incident-store.ts';
-import { applyIncidentAction } from '#shared/incident-actions.ts';
+import { applyIncidentAction, type KpiRecorder } from '#shared/incident-actions.ts';
 import type { ProvinceRegistry } from '#shared/province.ts';
 import { sendAlert, type AlertSender } from '#shared/rule-engine.ts';
 
@@ -19,6 +19,7 @@ export interface SweepDeps {
   readonly lastSeen: (source: string) => Promise<string | undefined>;
   readonly registry: ProvinceRegistry;
   readonly alerts: AlertSender;
+  readonly kpis?: KpiRecorder;
   readonly log?: { warn(msg: string, extra: Record<string, unknown>): void };
 }
 
@@ -55,7 +56,7 @@ async function sweepIncident(incident: StoredIncident, rule: Rule | undefined, a
   }
   if (!rule) return; // a rule deleted since: operators close its incidents by hand
   if (autoResolveDue(incident, rule, at)) {
-    await applyIncidentAction(deps.incidents, incident, 'resolve', 'system', at, rule, 'Tự động đóng: điều kiện đã hết / auto-resolved: condition cleared');
+    await applyIncidentAction(deps.incidents, incident, 'resolve', 'system', at, rule, 'Tự động đóng: điều kiện đã hết / auto-resolved: condition cleared', deps.kpis);
     report.autoResolved++;
   } else if (escalationDue(incident, rule, at)) {
     const { incident: next, alert } = await applyIncidentAction(deps.incidents, incident, 'escalate', 'system', at, rule);
@@ -89,6 +90,7 @@ async function sweepStaleRule(rule: StaleRule, now: Date, deps: SweepDeps, repor
         const alert = { event: 'opened' as const, at };
         await deps.incidents.commit({ state: { next: state, expectedVersion: stored?.version ?? 0 }, incident: { next: t.incident, expectedVersion: 0, pendingAlert: alert }, audits: [t.audit] });
         report.staleOpened++;
+        await deps.kpis?.record({ type: 'opened', incident: t.incident }).catch(() => undefined);
         await sendAlert(deps, { ...t.incident, pendingAlert: alert }, alert);
       } else if (effect.type === 'clear') {
         const incident = await deps.incidents.getIncident(effect.incidentId);

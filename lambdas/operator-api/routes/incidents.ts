@@ -2,7 +2,7 @@
 import { ConflictError, type IncidentStore } from '#adapters/incident-store.ts';
 import type { RuleStore } from '#adapters/rule-store.ts';
 import { HttpError } from '#shared/http.ts';
-import { TransitionError, applyIncidentAction } from '#shared/incident-actions.ts';
+import { TransitionError, applyIncidentAction, type KpiRecorder } from '#shared/incident-actions.ts';
 import type { RouteImpl } from '../router.ts';
 
 /** Ports the incident routes use. */
@@ -10,6 +10,7 @@ export interface IncidentRouteDeps {
   readonly incidents: Pick<IncidentStore, 'list' | 'getIncident' | 'audit' | 'getState' | 'commit'>;
   readonly rules: Pick<RuleStore, 'get'>;
   readonly now: () => Date;
+  readonly kpis?: KpiRecorder;
 }
 
 const encode = (k: Record<string, unknown>) => Buffer.from(JSON.stringify(k), 'utf8').toString('base64url');
@@ -50,7 +51,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): Record<string, RouteImp
     }
     try {
       const rule = (await deps.rules.get(current.ruleId))?.rule;
-      const { incident } = await applyIncidentAction(deps.incidents, current, action, caller.username, deps.now().toISOString(), rule, body.note);
+      const { incident } = await applyIncidentAction(deps.incidents, current, action, caller.username, deps.now().toISOString(), rule, body.note, deps.kpis);
       return { incident };
     } catch (e) {
       if (e instanceof TransitionError) {

@@ -1,5 +1,5 @@
 // The daily Rekognition budget: an atomic counter per UTC day in the registry table, plus what each guard decided.
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** What happened to frames on a day; each is one attribute of the day's usage item. */
 export const FRAME_OUTCOMES = [
@@ -83,17 +83,36 @@ export class UsageCounter {
     );
   }
 
-  /** Counts one frame and what happened to it. */
-  async count(day: string, outcome: FrameOutcomeCounter): Promise<void> {
+  /** Counts one frame and what happened to it (and, for the camera uptime KPI, one frame of `cameraId`). */
+  async count(day: string, outcome: FrameOutcomeCounter, cameraId?: string): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: this.key(day),
-        UpdateExpression: 'ADD frames :one, #o :one',
-        ExpressionAttributeNames: { '#o': outcome },
+        UpdateExpression: cameraId ? 'ADD frames :one, #o :one, #cam :one' : 'ADD frames :one, #o :one',
+        ExpressionAttributeNames: { '#o': outcome, ...(cameraId ? { '#cam': `frames#${cameraId}` } : {}) },
         ExpressionAttributeValues: { ':one': 1 },
       }),
     );
+  }
+
+  /** The raw usage items of the UTC days in [fromDay, toDay], oldest first (for the pilot KPIs). */
+  async range(fromDay: string, toDay: string): Promise<Array<Record<string, unknown>>> {
+    const out: Array<Record<string, unknown>> = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :p AND sk BETWEEN :a AND :b',
+          ExpressionAttributeValues: { ':p': 'usage', ':a': `rekognition#${fromDay}`, ':b': `rekognition#${toDay}` },
+          ExclusiveStartKey: start,
+        }),
+      );
+      out.push(...(res.Items ?? []));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
 
   /** True for exactly one caller per day: the one who sends the "cap reached" notice. */
