@@ -2,12 +2,13 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, type CfnElement, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadProvinceConfig, parseProvinceConfig } from '../../lib/config/load.ts';
 import type { ProvinceConfig, ProvinceConfigInput } from '../../lib/config/schema.ts';
-import { PROJECT_ROOT } from '../../lib/constructs/province-function.ts';
+import type { IConstruct } from 'constructs';
+import { PROJECT_ROOT, type ProvinceFunction } from '../../lib/constructs/province-function.ts';
 import { ProvinceStack } from '../../lib/province-stack.ts';
 
 /** The province every override is applied to: the richest pilot config (both modules, sensors, cameras, rules). */
@@ -44,10 +45,22 @@ export function provinceConfig(source: ProvinceSource): ProvinceConfig {
   return parseProvinceConfig({ ...base, ...source }, `${BASE_PROVINCE}.json + overrides`);
 }
 
-/** Builds an App (cdk.json context, bundling skipped unless asked) with one ProvinceStack and returns its template. */
+// Synthesized provinces of this test file (each file runs in its own process), keyed by source; see synthProvince.
+const synthesized = new Map<string, SynthResult>();
+
+/**
+ * Builds an App (cdk.json context, bundling skipped unless asked) with one ProvinceStack and returns its template.
+ * Without options the result is shared by every call with the same source in the test file (a synth costs seconds),
+ * so treat its stack as read-only: to change a stack before synthesizing, use {@link buildProvince}.
+ */
 export function synthProvince(source: ProvinceSource, options: SynthOptions = {}): SynthResult {
+  const key = options.bundle || options.nag ? undefined : JSON.stringify(source);
+  const cached = key === undefined ? undefined : synthesized.get(key);
+  if (cached) return cached;
   const built = buildProvince(source, options);
-  return { ...built, template: Template.fromStack(built.stack) };
+  const result = { ...built, template: Template.fromStack(built.stack) };
+  if (key !== undefined) synthesized.set(key, result);
+  return result;
 }
 
 /** Builds the App and stack without synthesizing (for tests that call `app.synth()` themselves). */
@@ -63,4 +76,24 @@ export function buildProvince(source: ProvinceSource, options: SynthOptions = {}
   });
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack, config };
+}
+
+/**
+ * Every house function of a province, read from the stack's public parts: the core ones, ingest-events with the
+ * sensors module, and the crowd module's. Tests derive counts from this list instead of hard-coding them.
+ */
+export function provinceFunctions(stack: ProvinceStack): ProvinceFunction[] {
+  return [
+    stack.ingest.deviceAuthorizer,
+    ...(stack.ingest.ingestFunction ? [stack.ingest.ingestFunction] : []),
+    stack.processor.fn,
+    stack.api.operatorFunction,
+    stack.alerts.sweep,
+    ...(stack.vision?.functions ?? []),
+  ];
+}
+
+/** The logical id of a construct's CloudFormation resource (its default child, or itself when it is one). */
+export function logicalIdOf(stack: ProvinceStack, construct: IConstruct): string {
+  return stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
 }

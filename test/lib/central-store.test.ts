@@ -30,9 +30,10 @@ describe('CentralStore', () => {
     expect(Object.keys(tables)).toHaveLength(3);
   });
 
-  it('expires raw observations through expiresAt; registry and incidents never expire', () => {
+  it('expires raw observations and short-lived registry items through expiresAt; incidents never expire', () => {
     expect(resourceOf(stack.store.observations).Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
-    expect(resourceOf(stack.store.registry).Properties.TimeToLiveSpecification).toBeUndefined();
+    // The registry keeps devices, edits and usage without expiresAt; only the analyzer's per-frame ledger sets it.
+    expect(resourceOf(stack.store.registry).Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(resourceOf(stack.store.incidents).Properties.TimeToLiveSpecification).toBeUndefined();
   });
 

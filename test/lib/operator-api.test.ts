@@ -2,13 +2,14 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { describe, expect, it } from 'vitest';
+import { CAMERA_DEVICE_ROUTES, functionOf, routeKey, routesFor } from '../../lambdas/operator-api/api-spec.ts';
 import { openApiDocument } from '../../lambdas/operator-api/openapi.ts';
-import { buildProvince, synthProvince } from '../helpers/synth.ts';
+import { buildProvince, logicalIdOf, provinceFunctions, synthProvince } from '../helpers/synth.ts';
 
 type Resource = { Properties: Record<string, unknown> };
 
 describe('OperatorApi', () => {
-  const { template, stack } = synthProvince('da-nang');
+  const { template, stack, config } = synthProvince('da-nang');
   const routes = template.findResources('AWS::ApiGatewayV2::Route') as Record<string, Resource>;
   const authorizers = template.findResources('AWS::ApiGatewayV2::Authorizer') as Record<string, Resource>;
   const authorizerOf = (route: Resource) => {
@@ -16,6 +17,23 @@ describe('OperatorApi', () => {
     return authorizers[ref.Ref]!.Properties;
   };
   const routeKeys = Object.values(routes).map((r) => r.Properties.RouteKey as string);
+  // Who may call each route, as the OpenAPI document says: operators (Cognito JWT) or devices (device credential).
+  const securityOf = new Map<string, string | undefined>(
+    Object.entries(openApiDocument({ modules: config.modules }).paths as Record<string, Record<string, { security: object[] }>>).flatMap(
+      ([path, ops]) => Object.entries(ops).map(([m, op]) => [`${m.toUpperCase()} ${path}`, Object.keys(op.security[0]!)[0]] as const),
+    ),
+  );
+  const operatorRoutes = Object.values(routes).filter((r) => securityOf.get(r.Properties.RouteKey as string) === 'cognito');
+  const deviceRoutes = Object.values(routes).filter((r) => securityOf.get(r.Properties.RouteKey as string) === 'device');
+  // The function each route is wired to: operator routes as their spec says, device routes by module.
+  const deviceRouteFunctions: Record<string, string> = {
+    'POST /events': 'ingest-events',
+    ...Object.fromEntries(CAMERA_DEVICE_ROUTES.map((r) => [routeKey(r), r.fn])),
+  };
+  const functionFor = (key: string): string | undefined => {
+    const spec = routesFor(config.modules).find((r) => routeKey(r) === key);
+    return deviceRouteFunctions[key] ?? (spec && functionOf(spec));
+  };
 
   it('serves exactly the routes of the OpenAPI document, for every sample province', () => {
     for (const code of ['da-nang', 'hue', 'can-tho']) {
@@ -39,8 +57,10 @@ describe('OperatorApi', () => {
   });
 
   it('authorizes operator routes with the user pool JWT, audience the console client', () => {
-    for (const route of Object.values(routes).filter((r) => r.Properties.RouteKey !== 'POST /events')) {
-      expect(route.Properties.AuthorizationType).toBe('JWT');
+    expect(operatorRoutes.length + deviceRoutes.length).toBe(Object.keys(routes).length);
+    expect(operatorRoutes.map((r) => r.Properties.RouteKey)).toContain('POST /clips');
+    for (const route of operatorRoutes) {
+      expect(route.Properties.AuthorizationType, route.Properties.RouteKey as string).toBe('JWT');
       expect(authorizerOf(route)).toMatchObject({
         AuthorizerType: 'JWT',
         IdentitySource: ['$request.header.Authorization'],
@@ -52,33 +72,42 @@ describe('OperatorApi', () => {
     }
   });
 
-  it('authorizes POST /events with the device authorizer: payload 2.0, simple responses, 60 s cache', () => {
-    const events = Object.values(routes).find((r) => r.Properties.RouteKey === 'POST /events')!;
-    expect(events.Properties.AuthorizationType).toBe('CUSTOM');
-    expect(authorizerOf(events)).toMatchObject({
-      AuthorizerType: 'REQUEST',
-      AuthorizerPayloadFormatVersion: '2.0',
-      EnableSimpleResponses: true,
-      IdentitySource: ['$request.header.Authorization'],
-      AuthorizerResultTtlInSeconds: 60,
-    });
-    expect(JSON.stringify(authorizerOf(events).AuthorizerUri)).toContain(
-      stack.getLogicalId(stack.ingest.deviceAuthorizer.fn.node.defaultChild as never),
-    );
+  it('authorizes device routes (POST /events, camera frames) with the device authorizer: payload 2.0, simple responses, 60 s cache', () => {
+    expect(deviceRoutes.map((r) => r.Properties.RouteKey).sort()).toEqual(['POST /cameras/{id}/frames', 'POST /events']);
+    for (const route of deviceRoutes) {
+      expect(route.Properties.AuthorizationType, route.Properties.RouteKey as string).toBe('CUSTOM');
+      expect(authorizerOf(route)).toMatchObject({
+        AuthorizerType: 'REQUEST',
+        AuthorizerPayloadFormatVersion: '2.0',
+        EnableSimpleResponses: true,
+        IdentitySource: ['$request.header.Authorization'],
+        AuthorizerResultTtlInSeconds: 60,
+      });
+      expect(JSON.stringify(authorizerOf(route).AuthorizerUri)).toContain(logicalIdOf(stack, stack.ingest.deviceAuthorizer.fn));
+    }
   });
 
-  it('sends operator routes to the one operator router and POST /events to ingest-events', () => {
+  it('sends each route to its function: the operator router, start-clip, ingest-events or request-frame-url', () => {
     const integrations = template.findResources('AWS::ApiGatewayV2::Integration') as Record<string, Resource>;
     const targetOf = (routeKey: string) => {
       const route = Object.values(routes).find((r) => r.Properties.RouteKey === routeKey)!;
       const id = (route.Properties.Target as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1][1] as { Ref: string };
       return JSON.stringify(integrations[id.Ref]!.Properties.IntegrationUri);
     };
-    const router = stack.getLogicalId(stack.api.operatorFunction.fn.node.defaultChild as never);
-    const ingest = stack.getLogicalId(stack.ingest.ingestFunction!.fn.node.defaultChild as never);
-    for (const key of routeKeys.filter((k) => k !== 'POST /events')) expect(targetOf(key)).toContain(router);
-    expect(targetOf('POST /events')).toContain(ingest);
-    template.resourceCountIs('AWS::ApiGatewayV2::Integration', 2);
+    const byName = new Map(provinceFunctions(stack).map((f) => [f.name, f]));
+    const used = new Set<string>();
+    for (const key of routeKeys) {
+      const name = functionFor(key) ?? `no function for ${key}`;
+      used.add(name);
+      const fn = byName.get(name);
+      expect(fn, `${key} → ${name}`).toBeDefined();
+      expect(targetOf(key), key).toContain(logicalIdOf(stack, fn!.fn));
+    }
+    expect([...used].sort()).toEqual(['ingest-events', 'operator-api', 'request-frame-url', 'start-clip']);
+    expect(functionFor('POST /clips')).toBe('start-clip');
+    expect(functionFor('GET /clips/{id}')).toBe('operator-api');
+    // One integration per target function.
+    template.resourceCountIs('AWS::ApiGatewayV2::Integration', used.size);
   });
 
   it('adds later operator routes behind the same JWT authorizer', () => {

@@ -4,14 +4,18 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { describe, expect, it } from 'vitest';
 import { ProvinceFunction, retentionDaysAtLeast } from '../../lib/constructs/province-function.ts';
-import { provinceConfig, synthProvince } from '../helpers/synth.ts';
+import { provinceConfig, provinceFunctions, synthProvince } from '../helpers/synth.ts';
 
 describe('ProvinceFunction', () => {
   const { template, stack } = synthProvince('hue');
   const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+  const houseFunctions = provinceFunctions(stack);
 
   it('runs every function on Node.js 24, ARM64, active tracing, JSON logs, ESM entry', () => {
-    expect(functions).toHaveLength(5);
+    // Every function of the template is a house function (none made by CDK behind the scenes, e.g. log retention).
+    expect(functions).toHaveLength(houseFunctions.length);
+    expect(stack.node.findAll().filter((c) => c instanceof ProvinceFunction)).toEqual(expect.arrayContaining(houseFunctions));
+    expect(stack.node.findAll().filter((c) => c instanceof ProvinceFunction)).toHaveLength(houseFunctions.length);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -44,8 +48,11 @@ describe('ProvinceFunction', () => {
         POWERTOOLS_METRICS_NAMESPACE: 'SmartCityPilot',
         NODE_OPTIONS: '--enable-source-maps',
       });
-      expect(['authorize-device', 'ingest-events', 'process-stream', 'operator-api', 'sweep']).toContain(vars.POWERTOOLS_SERVICE_NAME);
+      expect(houseFunctions.map((f) => f.name)).toContain(vars.POWERTOOLS_SERVICE_NAME);
     }
+    expect(functions.map((fn) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).sort()).toEqual(
+      houseFunctions.map((f) => f.name).sort(),
+    );
   });
 
   it('writes to its own log group, encrypted with the province key, kept for the configured days', () => {
@@ -53,7 +60,8 @@ describe('ProvinceFunction', () => {
       Properties: { RetentionInDays: 30, KmsKeyId: stack.resolve(stack.key.key.keyArn) },
       DeletionPolicy: 'Retain',
     });
-    expect(Object.keys(logGroups)).toHaveLength(5 + 1); // five functions and the API access log
+    expect(Object.keys(logGroups)).toHaveLength(houseFunctions.length + 1); // one per function and the API access log
+    template.resourceCountIs('AWS::Logs::LogGroup', houseFunctions.length + 1);
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: stack.getLogicalId(stack.processor.fn.role.node.defaultChild as never) }],
       PolicyDocument: {

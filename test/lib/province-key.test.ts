@@ -49,11 +49,23 @@ describe('ProvinceKey', () => {
     });
   });
 
-  it('grants no other service (S3, SNS delivery come with the modules that need them)', () => {
-    const key = Object.values(template.findResources('AWS::KMS::Key'))[0]!;
-    const services = key.Properties.KeyPolicy.Statement.flatMap((s: { Principal?: { Service?: unknown } }) =>
-      s.Principal?.Service ? [JSON.stringify(s.Principal.Service)] : [],
-    );
-    expect(services).toHaveLength(2);
+  it('grants no other service: S3 delivery to the encrypted frames queue comes with the crowd module only', () => {
+    const servicesOf = (t: typeof template) => {
+      const key = Object.values(t.findResources('AWS::KMS::Key'))[0]!;
+      return (key.Properties.KeyPolicy.Statement as Array<{ Principal?: { Service?: unknown } }>).flatMap((s) =>
+        s.Principal?.Service ? [s] : [],
+      );
+    };
+    const logs = JSON.stringify(stack.resolve(`logs.${stack.region}.amazonaws.com`));
+    const names = (t: typeof template) => servicesOf(t).map((s) => JSON.stringify(s.Principal!.Service));
+    // can-tho has no crowd module: the core services only.
+    expect(names(sandbox.template).sort()).toEqual([logs, '"cloudwatch.amazonaws.com"'].sort());
+    // da-nang has it: S3 may also use the key, for this account's notifications only.
+    expect(names(template).sort()).toEqual([logs, '"cloudwatch.amazonaws.com"', '"s3.amazonaws.com"'].sort());
+    expect(servicesOf(template).find((s) => JSON.stringify(s.Principal!.Service) === '"s3.amazonaws.com"')).toMatchObject({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
   });
 });

@@ -1,14 +1,22 @@
 // The stream consumer: event source mapping that cannot block a shard, its encrypted failure queue, its bindings.
 import { Match } from 'aws-cdk-lib/assertions';
-import { describe, it } from 'vitest';
-import { synthProvince } from '../helpers/synth.ts';
+import { describe, expect, it } from 'vitest';
+import { logicalIdOf, synthProvince } from '../helpers/synth.ts';
 
 describe('StreamProcessor', () => {
   const { template, stack } = synthProvince('hue');
   const queueArn = stack.resolve(stack.processor.failureQueue.queueArn);
+  const queueId = logicalIdOf(stack, stack.processor.failureQueue);
 
   it('reads the stream from the trim horizon in bounded, bisected, per-item-reported batches', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    // One mapping reads the stream, and it is process-stream's only one; other mappings (the crowd module's frames
+    // queue) belong to other functions.
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+    const onStream = mappings.filter((m) => JSON.stringify(m.Properties.EventSourceArn) === JSON.stringify(stack.resolve(stack.ingest.stream.streamArn)));
+    const ofProcessor = mappings.filter((m) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify(stack.resolve(stack.processor.fn.fn.functionName)));
+    expect(onStream).toHaveLength(1);
+    expect(ofProcessor).toEqual(onStream);
+    expect(mappings).toHaveLength(1 + (stack.vision ? 1 : 0));
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: stack.resolve(stack.ingest.stream.streamArn),
       FunctionName: stack.resolve(stack.processor.fn.fn.functionName),
@@ -25,13 +33,16 @@ describe('StreamProcessor', () => {
   });
 
   it('keeps failures 14 days in a queue encrypted with the province key that refuses plain HTTP', () => {
-    template.resourceCountIs('AWS::SQS::Queue', 1);
-    template.hasResourceProperties('AWS::SQS::Queue', {
+    // The failure queue, and the crowd module's frames queue and its DLQ.
+    const queues = [stack.processor.failureQueue, ...(stack.vision ? [stack.vision.framesQueue, stack.vision.framesDlq] : [])];
+    expect(Object.keys(template.findResources('AWS::SQS::Queue')).sort()).toEqual(queues.map((q) => logicalIdOf(stack, q)).sort());
+    expect(template.toJSON().Resources[queueId].Properties).toMatchObject({
       KmsMasterKeyId: stack.resolve(stack.key.key.keyArn),
       MessageRetentionPeriod: 14 * 24 * 3600,
-      RedrivePolicy: Match.absent(),
     });
+    expect(template.toJSON().Resources[queueId].Properties.RedrivePolicy).toBeUndefined();
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
