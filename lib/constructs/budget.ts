@@ -47,6 +47,12 @@ export class Budget extends Construct {
         budgetLimit: { amount: config.budget.monthlyUsd, unit: 'USD' },
         costFilters: { TagKeyValue: [`user:Province$${config.code}`] },
       },
+      // Budgets takes its tags as ResourceTags (not reached by Tags.of).
+      resourceTags: [
+        { key: 'Province', value: config.code },
+        { key: 'Pilot', value: 'smartcity-pilot' },
+        { key: 'Module', value: 'core' },
+      ],
       notificationsWithSubscribers: [
         { notification: { notificationType: 'ACTUAL', comparisonOperator: 'GREATER_THAN', threshold: 80, thresholdType: 'PERCENTAGE' }, subscribers },
         { notification: { notificationType: 'FORECASTED', comparisonOperator: 'GREATER_THAN', threshold: 100, thresholdType: 'PERCENTAGE' }, subscribers },

@@ -58,12 +58,14 @@ export class Vision extends Construct {
   /** The daily cap given to the functions. */
   public readonly dailyCap: number;
   private readonly keyRef: kms.IKey;
+  private readonly code: string;
 
   constructor(scope: Construct, id: string, props: VisionProps) {
     super(scope, id);
     const { config, store, stream } = props;
     const key = props.key.key;
     this.keyRef = key;
+    this.code = config.code;
     const removalPolicy = config.sandbox ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     this.dailyCap = rekognitionDailyCap(config);
 
@@ -75,10 +77,6 @@ export class Vision extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
       lifecycleRules: [{ expiration: Duration.days(Math.max(90, config.retention.logDays)) }],
       removalPolicy,
-    });
-    Validations.of(this.accessLogs).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-S1',
-      reason: 'This is the access-log bucket of the frames bucket; logging it into itself would loop.',
     });
 
     this.bucket = new s3.Bucket(this, 'Frames', {
@@ -103,10 +101,6 @@ export class Vision extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
       removalPolicy,
-    });
-    Validations.of(this.framesDlq).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the frames queue; its depth is alarmed.',
     });
     const analyzerTimeout = Duration.seconds(60);
     this.framesQueue = new sqs.Queue(this, 'FramesQueue', {
@@ -170,6 +164,7 @@ export class Vision extends Construct {
       .bindTable(store.registry, ENV.registryTable, 'read')
       .setEnv(ENV.framesBucket, this.bucket.bucketName);
     iam.Grant.addToPrincipal({ grantee: this.uploadUrls.role, actions: ['s3:PutObject'], resourceArns: [this.bucket.arnForObjects('frames/*')] });
+    this.grantList(this.uploadUrls, 'frames/');
     key.grant(this.uploadUrls.role, 'kms:GenerateDataKey');
     this.acknowledgePrefix(this.uploadUrls, 'frames/*');
 
@@ -231,7 +226,17 @@ export class Vision extends Construct {
       10,
       'more than 10% of frames failed analysis in 15 minutes',
     );
-    this.alarm('ClipAnalysesFailed', metric('ClipAnalysesFailed', 'finish-clip'), 0, 'a stored clip analysis failed');
+    this.alarm(
+      'ClipAnalysesFailed',
+      new cloudwatch.MathExpression({
+        expression: 'started + finished',
+        usingMetrics: { started: metric('ClipAnalysesFailed', 'start-clip'), finished: metric('ClipAnalysesFailed', 'finish-clip') },
+        period: Duration.minutes(15),
+        label: 'clip analyses refused at start or failed',
+      }),
+      0,
+      'a stored clip analysis failed (refused at start or failed in Rekognition)',
+    );
   }
 
   /** The functions of the module (for error and throttle alarms). */
@@ -250,6 +255,17 @@ export class Vision extends Construct {
     iam.Grant.addToPrincipal({ grantee: fn.role, actions: ['s3:GetObject'], resourceArns: [this.bucket.arnForObjects(prefix)] });
     this.keyRef.grant(fn.role, 'kms:Decrypt');
     this.acknowledgePrefix(fn, prefix);
+    this.grantList(fn, prefix.replace(/\*$/, ''));
+  }
+
+  /** Without ListBucket, S3 answers a missing key with 403 instead of 404; the listing is limited to the prefix. */
+  private grantList(fn: ProvinceFunction, prefix: string): void {
+    iam.Grant.addToPrincipal({
+      grantee: fn.role,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+    });
   }
 
   private acknowledgePrefix(fn: ProvinceFunction, prefix: string): void {
@@ -277,7 +293,7 @@ export class Vision extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: `${Stack.of(this).stackName}: ${description}`,
+        alarmDescription: `${this.code}: ${description}`,
       }),
     );
   }

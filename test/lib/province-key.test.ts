@@ -59,9 +59,9 @@ describe('ProvinceKey', () => {
     const logs = JSON.stringify(stack.resolve(`logs.${stack.region}.amazonaws.com`));
     const names = (t: typeof template) => servicesOf(t).map((s) => JSON.stringify(s.Principal!.Service));
     // can-tho has no crowd module: the core services only.
-    expect(names(sandbox.template).sort()).toEqual([logs, '"cloudwatch.amazonaws.com"'].sort());
+    expect(names(sandbox.template).sort()).toEqual([logs, '"cloudwatch.amazonaws.com"', '"budgets.amazonaws.com"'].sort());
     // da-nang has it: S3 may also use the key, for this account's notifications only.
-    expect(names(template).sort()).toEqual([logs, '"cloudwatch.amazonaws.com"', '"s3.amazonaws.com"'].sort());
+    expect(names(template).sort()).toEqual([logs, '"cloudwatch.amazonaws.com"', '"budgets.amazonaws.com"', '"s3.amazonaws.com"'].sort());
     expect(servicesOf(template).find((s) => JSON.stringify(s.Principal!.Service) === '"s3.amazonaws.com"')).toMatchObject({
       Effect: 'Allow',
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],

@@ -11,7 +11,7 @@ type TemplateJson = { Description?: string; Resources: Record<string, Resource>;
 
 /** Tags of a resource as a map, whichever of the CloudFormation shapes it uses (list, map, UserPoolTags). */
 function tagsOf(r: Resource): Record<string, string> | undefined {
-  const raw = r.Properties?.Tags ?? r.Properties?.UserPoolTags;
+  const raw = r.Properties?.Tags ?? r.Properties?.UserPoolTags ?? r.Properties?.ResourceTags;
   if (raw === undefined) return undefined;
   return Array.isArray(raw) ? Object.fromEntries(raw.map((t: { Key: string; Value: string }) => [t.Key, t.Value])) : (raw as Record<string, string>);
 }
@@ -135,7 +135,7 @@ describe('ProvinceStack', () => {
     const why = differences.map((d) => ({ ...d, why: explain(d, crowd) }));
     expect(why.filter((d) => d.why === undefined)).toEqual([]);
     expect(new Set(why.map((d) => d.why))).toEqual(
-      new Set(['sandbox', 'retention.observationDays', 'alerts.contacts', 'modules', 'registry']),
+      new Set(['sandbox', 'retention.observationDays', 'alerts.contacts', 'modules', 'registry', 'budget.monthlyUsd']),
     );
     // The crowd module is the bulk of the difference: every part of it is there, none of it in can-tho.
     const added = new Set(why.filter((d) => d.added && d.why === 'modules').map((d) => d.id));
@@ -186,6 +186,9 @@ function explain(d: Difference, crowd: CrowdWiring): string | undefined {
   if (/\.Variables\.OBSERVATION_RETENTION_DAYS$/.test(d.path)) return 'retention.observationDays';
   if (d.type === 'AWS::SNS::Subscription' && !(d.id && crowd.crowdIds.has(d.id))) return 'alerts.contacts';
   if (d.path === 'Description') return 'modules';
+  if (d.type === 'AWS::Budgets::Budget' && d.path.endsWith('.BudgetLimit.Amount')) return 'budget.monthlyUsd';
+  if (d.type === 'AWS::Budgets::Budget' && /\.Subscribers\.\d+(\.Address)?$/.test(d.path)) return 'alerts.contacts';
+  if (d.type === 'AWS::Budgets::Budget' && d.path.endsWith('.CostFilters.TagKeyValue.0')) return 'code';
   // The asset hash covers the bundling options, which carry the registry (zones, sensors, cameras, rules).
   if (/\.Properties\.Code\.S3Key$/.test(d.path)) return 'registry';
   if (d.added && crowdPart(d, crowd)) return 'modules';

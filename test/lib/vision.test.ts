@@ -105,7 +105,9 @@ describe('Vision (crowd module) on da-nang', () => {
   const s3Grants = (f: { role: IConstruct }) =>
     statementsOf(f.role)
       .filter((s) => list(s.Action).some((a) => a.startsWith('s3:')))
-      .map((s) => ({ actions: list(s.Action), resource: s.Resource }));
+      .map((s) => ({ actions: list(s.Action), resource: s.Resource, ...(s.Condition ? { condition: s.Condition } : {}) }));
+  /** ListBucket on the bucket, limited to one prefix (so a missing key is a 404, not a 403). */
+  const listing = (prefix: string) => ({ actions: ['s3:ListBucket'], resource: bucketArn, condition: { StringLike: { 's3:prefix': [`${prefix}*`] } } });
 
   it('is there on da-nang and hue (crowd in modules), with four functions and two buckets', () => {
     expect(config.modules).toContain('crowd');
@@ -296,11 +298,11 @@ describe('Vision (crowd module) on da-nang', () => {
   });
 
   it('scopes S3 access to one action on one prefix per function', () => {
-    expect(s3Grants(vision.analyzer)).toEqual([{ actions: ['s3:GetObject'], resource: objects('frames/*') }]);
-    // The presigned PUT carries this role's rights: it may write frames and read nothing.
-    expect(s3Grants(vision.uploadUrls)).toEqual([{ actions: ['s3:PutObject'], resource: objects('frames/*') }]);
-    expect(s3Grants(vision.startClip)).toEqual([{ actions: ['s3:GetObject'], resource: objects('clips/*') }]);
-    expect(s3Grants(stack.api.operatorFunction)).toEqual([{ actions: ['s3:GetObject'], resource: objects('frames/*') }]);
+    expect(s3Grants(vision.analyzer)).toEqual([{ actions: ['s3:GetObject'], resource: objects('frames/*') }, listing('frames/')]);
+    // The presigned PUT carries this role's rights: it may write frames and read none of them.
+    expect(s3Grants(vision.uploadUrls)).toEqual([{ actions: ['s3:PutObject'], resource: objects('frames/*') }, listing('frames/')]);
+    expect(s3Grants(vision.startClip)).toEqual([{ actions: ['s3:GetObject'], resource: objects('clips/*') }, listing('clips/')]);
+    expect(s3Grants(stack.api.operatorFunction)).toEqual([{ actions: ['s3:GetObject'], resource: objects('frames/*') }, listing('frames/')]);
     expect(s3Grants(vision.finishClip)).toEqual([]);
     // No other role of the stack touches S3.
     const withS3 = [vision.analyzer, vision.uploadUrls, vision.startClip, stack.api.operatorFunction].map((f) => id(f.role));
@@ -404,7 +406,12 @@ describe('Vision (crowd module) on da-nang', () => {
     expect(metrics.find((m) => m.ReturnData)?.Expression).toBe('IF(received > 0, 100 * failed / received, 0)');
     expect(metrics.find((m) => m.Id === 'failed')?.MetricStat).toMatchObject({ Metric: metric(ANALYZER_METRICS.failed, 'analyze-frame'), Stat: 'Sum' });
     expect(metrics.find((m) => m.Id === 'received')?.MetricStat).toMatchObject({ Metric: metric(ANALYZER_METRICS.received, 'analyze-frame'), Stat: 'Sum' });
-    expect(alarm('ClipAnalysesFailed')).toMatchObject({ ...metric(CLIP_METRICS.failed, 'finish-clip'), Statistic: 'Sum', Threshold: 0 });
+    const clips = alarm('ClipAnalysesFailed');
+    expect(clips).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    const clipMetrics = clips.Metrics as Array<{ Id: string; Expression?: string; ReturnData?: boolean; MetricStat?: unknown }>;
+    expect(clipMetrics.find((m) => m.ReturnData)?.Expression).toBe('started + finished');
+    expect(clipMetrics.find((m) => m.Id === 'started')?.MetricStat).toMatchObject({ Metric: metric(CLIP_METRICS.failed, 'start-clip'), Stat: 'Sum' });
+    expect(clipMetrics.find((m) => m.Id === 'finished')?.MetricStat).toMatchObject({ Metric: metric(CLIP_METRICS.failed, 'finish-clip'), Stat: 'Sum' });
     for (const a of vision.alarms) {
       expect(resourceOf(a).Properties.AlarmActions, a.node.id).toEqual([opsTopic]);
       expect(resourceOf(a).Properties.OKActions, a.node.id).toEqual([opsTopic]);
