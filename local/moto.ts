@@ -24,10 +24,17 @@ export class MotoMissingError extends Error {
 export async function startMoto(o: { port?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Moto> {
   const port = o.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
+  // Its own process group: a Ctrl-C in the terminal reaches the runner, which then stops moto last, after the
+  // functions and pollers that still talk to it.
   const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...o.env },
+    detached: true,
   });
+  const killOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
@@ -42,6 +49,7 @@ export async function startMoto(o: { port?: number; env?: NodeJS.ProcessEnv } = 
     endpoint,
     port,
     stop: async () => {
+      process.removeListener('exit', killOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');

@@ -97,6 +97,9 @@ export async function startSession(o: SessionOptions): Promise<Session> {
   mkdirSync(logDir, { recursive: true });
 
   const cleanups: Array<() => Promise<void>> = [];
+  let stopping = false;
+  const userLog = o.log;
+  o = { ...o, log: (line) => (stopping ? undefined : userLog(line)) };
   try {
     let motoEnv: NodeJS.ProcessEnv | undefined;
     let recording: string | undefined;
@@ -197,6 +200,7 @@ export async function startSession(o: SessionOptions): Promise<Session> {
         };
       },
       stop: async () => {
+        stopping = true; // what breaks while shutting down is expected, not news
         for (const c of cleanups.reverse()) await c().catch(() => undefined);
       },
     };
