@@ -249,7 +249,7 @@ export function fmt(n: number, digits = 0): string {
 function warningsOf(config: ProvinceConfig, o: EstimateOptions, w: Workload, totalUsd: number, book: PriceBook): string[] {
   const out: string[] = [];
   if (totalUsd > config.budget.monthlyUsd) {
-    out.push(`the estimate ($${cents(totalUsd).toFixed(2)}) exceeds the budget ($${config.budget.monthlyUsd.toFixed(2)} a month, budget.monthlyUsd) by ${Math.round((totalUsd / config.budget.monthlyUsd - 1) * 100)}%`);
+    out.push(`the estimate ($${money(totalUsd)}) exceeds the budget ($${money(config.budget.monthlyUsd)} a month, budget.monthlyUsd) by ${Math.round((totalUsd / config.budget.monthlyUsd - 1) * 100)}%`);
   }
   if (w.frames.capped > 0) {
     out.push(
@@ -277,6 +277,7 @@ function warningsOf(config: ProvinceConfig, o: EstimateOptions, w: Workload, tot
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
+const money = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** One alternative of a knob and what it would cost. */
 export interface KnobRow {

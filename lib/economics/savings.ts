@@ -7,13 +7,12 @@ const share = z.number().min(0).max(1);
 const count = z.number().min(0);
 
 /**
- * `rekognition.savingsByGuard` as shares — of the frames reaching each guard, the share it saved — or as the
- * analyser's own counters (`adaptiveSkip`, `carried`, `analysed`, as in `GET /kpis`), from which the shares follow.
+ * `rekognition.savingsByGuard` as bench/rekognition.ts writes it: the calls each guard avoided as a share of
+ * analysing every frame of the night (with the calls made they add up to 1).
  */
-export const savingsByGuardSchema = z.union([
-  z.looseObject({ adaptiveSampling: share, changeGating: share, activeHours: share.optional() }),
-  z.looseObject({ adaptiveSkip: count, carried: count, analysed: count }),
-]);
+export const savingsSharesSchema = z.looseObject({ activeHours: share.default(0), adaptiveSampling: share, changeGating: share });
+/** Or the analyser's own counters (`adaptiveSkip`, `carried`, `analysed`, as in `GET /kpis`). */
+export const savingsCountsSchema = z.looseObject({ adaptiveSkip: count, carried: count, analysed: count });
 
 /** Guard savings found in a results file, and a description of where they came from. */
 export interface MeasuredSavings {
@@ -21,18 +20,32 @@ export interface MeasuredSavings {
   readonly source: string;
 }
 
-/** Reads the guard savings out of a benchmark results object. @throws Error saying what is missing or wrong. */
+/**
+ * The estimator's factors (each guard's share of the frames that reach it) from the benchmark's shares of all
+ * frames: adaptive = b / (1 − a), gating = c / (1 − a − b) for active hours a, adaptive sampling b, change gating c.
+ * @throws Error saying what is missing or wrong.
+ */
 export function savingsFromResults(results: unknown, file = 'bench/results.json'): MeasuredSavings {
   const raw = (results as { rekognition?: { savingsByGuard?: unknown } } | null)?.rekognition?.savingsByGuard;
   if (raw === undefined) throw new Error(`${file}: no rekognition.savingsByGuard (run npm run bench first, or leave out --savings to use the design assumptions)`);
-  const parsed = savingsByGuardSchema.safeParse(raw);
-  if (!parsed.success) {
+  const shares = savingsSharesSchema.safeParse(raw);
+  if (shares.success) {
+    const { activeHours: a, adaptiveSampling: b, changeGating: c } = shares.data;
+    if (a + b + c > 1 + 1e-6) throw new Error(`${file}: rekognition.savingsByGuard shares add up to more than 1 (${JSON.stringify(raw)})`);
+    const afterActive = 1 - a;
+    const afterAdaptive = 1 - a - b;
+    return {
+      savings: { adaptiveSampling: afterActive > 0 ? Math.min(1, b / afterActive) : 0, changeGating: afterAdaptive > 1e-9 ? Math.min(1, c / afterAdaptive) : 0 },
+      source: `measured (${file})`,
+    };
+  }
+  const counts = savingsCountsSchema.safeParse(raw);
+  if (!counts.success) {
     throw new Error(
-      `${file}: rekognition.savingsByGuard must be {adaptiveSampling, changeGating} shares between 0 and 1, or {adaptiveSkip, carried, analysed} counts; got ${JSON.stringify(raw)}`,
+      `${file}: rekognition.savingsByGuard must be {activeHours?, adaptiveSampling, changeGating} shares between 0 and 1, or {adaptiveSkip, carried, analysed} counts; got ${JSON.stringify(raw)}`,
     );
   }
-  const v = parsed.data;
-  if ('adaptiveSampling' in v) return { savings: { adaptiveSampling: v.adaptiveSampling, changeGating: v.changeGating }, source: `measured (${file})` };
+  const v = counts.data;
   const reached = v.adaptiveSkip + v.carried + v.analysed;
   const gated = v.carried + v.analysed;
   return {

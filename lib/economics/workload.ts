@@ -260,8 +260,8 @@ export function alarmCount(config: ProvinceConfig): number {
 }
 /** FailureQueueDepth, IteratorAge, Api5xx. */
 const CORE_ALARMS = 3;
-/** The frames dead-letter queue depth and the frames queue's oldest message. */
-const VISION_ALARMS = 2;
+/** FramesDlqDepth, FailedAnalysisShare, ClipAnalysesFailed (vision.ts). */
+const VISION_ALARMS = 3;
 
 /** Custom (EMF) metrics the functions publish, by module (names × the province dimension). */
 const CUSTOM_METRICS = { core: 14, sensors: 2, crowd: 16 } as const;
