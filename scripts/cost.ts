@@ -4,7 +4,7 @@ import { renderCostText } from '../lib/economics/cost-table.ts';
 import { estimateMonthlyCost, whatIf } from '../lib/economics/estimate.ts';
 import { DEFAULT_PRICES_FILE, PriceFileError, loadPriceFile } from '../lib/economics/prices.ts';
 import { referenceCost, referenceProvince } from '../lib/economics/reference.ts';
-import { loadSavings } from '../lib/economics/savings.ts';
+import { NoSavingsError, loadSavings, type MeasuredSavings } from '../lib/economics/savings.ts';
 import type { EstimateOptions } from '../lib/economics/workload.ts';
 
 const USAGE = `usage: npm run cost -- <provinces/<code>.json | --reference> [options]
@@ -96,7 +96,13 @@ const money = (x: number) => `$${x.toLocaleString('en-US', { minimumFractionDigi
 try {
   const args = parse(process.argv.slice(2));
   const prices = loadPriceFile(args.prices);
-  const measured = args.savings ? loadSavings(args.savings) : undefined;
+  let measured: MeasuredSavings | undefined;
+  try {
+    measured = args.savings ? loadSavings(args.savings) : undefined;
+  } catch (e) {
+    if (!(e instanceof NoSavingsError)) throw e;
+    console.error(`npm run cost: ${e.message}: using the design assumptions`);
+  }
   const options: Partial<EstimateOptions> = { ...args.options, ...(measured ? { savings: measured.savings, savingsSource: measured.source } : {}) };
   if (args.reference) {
     const r = referenceCost(prices, options);

@@ -14,6 +14,11 @@ export const savingsSharesSchema = z.looseObject({ activeHours: share.default(0)
 /** Or the analyser's own counters (`adaptiveSkip`, `carried`, `analysed`, as in `GET /kpis`). */
 export const savingsCountsSchema = z.looseObject({ adaptiveSkip: count, carried: count, analysed: count });
 
+/** The results file has no guard savings (yet): the caller may fall back to the design assumptions. */
+export class NoSavingsError extends Error {
+  override readonly name = 'NoSavingsError';
+}
+
 /** Guard savings found in a results file, and a description of where they came from. */
 export interface MeasuredSavings {
   readonly savings: GuardSavings;
@@ -26,8 +31,10 @@ export interface MeasuredSavings {
  * @throws Error saying what is missing or wrong.
  */
 export function savingsFromResults(results: unknown, file = 'bench/results.json'): MeasuredSavings {
-  const raw = (results as { rekognition?: { savingsByGuard?: unknown } } | null)?.rekognition?.savingsByGuard;
-  if (raw === undefined) throw new Error(`${file}: no rekognition.savingsByGuard (run npm run bench first, or leave out --savings to use the design assumptions)`);
+  // The whole results file, or the Rekognition benchmark's own output.
+  const r = results as { rekognition?: { savingsByGuard?: unknown }; savingsByGuard?: unknown } | null;
+  const raw = r?.rekognition?.savingsByGuard ?? r?.savingsByGuard;
+  if (raw === undefined) throw new NoSavingsError(`${file} has no rekognition.savingsByGuard yet (run npm run bench)`);
   const shares = savingsSharesSchema.safeParse(raw);
   if (shares.success) {
     const { activeHours: a, adaptiveSampling: b, changeGating: c } = shares.data;

@@ -69,6 +69,16 @@ describe('npm run cost', () => {
     expect(e.warnings.join('\n')).not.toMatch(/design assumptions/);
   }, 30_000);
 
+  it('--savings with results that have no guard savings yet falls back to the design assumptions and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cost-'));
+    const file = join(dir, 'results.json');
+    writeFileSync(file, JSON.stringify({ streamProcessor: { recordsPerSecond: 1 } }));
+    const { code, stdout, stderr } = await cost('provinces/da-nang.json', '--json', '--savings', file);
+    expect(code).toBe(0);
+    expect(stderr).toContain(`npm run cost: ${file} has no rekognition.savingsByGuard yet (run npm run bench): using the design assumptions`);
+    expect(JSON.parse(stdout).options.savings).toEqual({ adaptiveSampling: 0.5, changeGating: 0.7 });
+  }, 30_000);
+
   it('a bad config path is a clear error and exit code 1, no stack trace', async () => {
     const { code, stdout, stderr } = await cost('provinces/nowhere.json');
     expect(code).toBe(1);

@@ -1,7 +1,7 @@
 // The pricing file's schema, and reading measured guard savings from benchmark results.
 import { describe, expect, it } from 'vitest';
 import { PriceFileError, parsePriceFile } from '../../lib/economics/prices.ts';
-import { savingsFromResults } from '../../lib/economics/savings.ts';
+import { NoSavingsError, savingsFromResults } from '../../lib/economics/savings.ts';
 import { prices } from './fixtures.ts';
 
 describe('pricing file', () => {
@@ -41,6 +41,10 @@ describe('savings from benchmark results', () => {
     expect(savingsFromResults({ rekognition: { savingsByGuard: { adaptiveSampling: 0.6, changeGating: 0.4 } } }).savings).toEqual({ adaptiveSampling: 0.6, changeGating: 1 });
   });
 
+  it("reads the Rekognition benchmark's own output too", () => {
+    expect(savingsFromResults({ savingsByGuard: { activeHours: 0, adaptiveSampling: 0.5, changeGating: 0.25 } }).savings).toEqual({ adaptiveSampling: 0.5, changeGating: 0.5 });
+  });
+
   it("derives shares from the analyser's counters", () => {
     const { savings } = savingsFromResults({ rekognition: { savingsByGuard: { adaptiveSkip: 600, carried: 300, analysed: 100 } } });
     expect(savings.adaptiveSampling).toBeCloseTo(0.6, 9);
@@ -48,7 +52,7 @@ describe('savings from benchmark results', () => {
   });
 
   it('says what is missing or wrong', () => {
-    expect(() => savingsFromResults({ rekognition: {} }, 'r.json')).toThrow(/r\.json: no rekognition\.savingsByGuard \(run npm run bench first/);
+    expect(() => savingsFromResults({ rekognition: {} }, 'r.json')).toThrow(new NoSavingsError('r.json has no rekognition.savingsByGuard yet (run npm run bench)'));
     expect(() => savingsFromResults({ rekognition: { savingsByGuard: { adaptiveSampling: 2, changeGating: 0 } } })).toThrow(/shares between 0 and 1/);
     expect(() => savingsFromResults({ rekognition: { savingsByGuard: { adaptiveSampling: 0.7, changeGating: 0.5 } } })).toThrow(/add up to more than 1/);
   });
