@@ -12,6 +12,7 @@ import type { ProvinceConfig } from '../lib/config/schema.ts';
 import { SimClock, startClock, type ClockSpec } from './clock.ts';
 import { startMoto, type Moto } from './moto.ts';
 import { startLocalProvince, type LocalProvince, type OutboxMessage } from './province.ts';
+import { CONSOLE_DIST, consoleFallback, localConsoleConfig, type ConsoleConfig } from '../console/serve.ts';
 import { startLocalRekognition, type LocalRekognition } from './rekognition-server.ts';
 import { localInstant, localDate } from './simulator/scenario.ts';
 import { Simulator } from './simulator/simulator.ts';
@@ -39,6 +40,8 @@ export interface SessionOptions {
   readonly skipSynth?: boolean;
   readonly log: (line: string) => void;
   readonly onOutbox?: (m: OutboxMessage) => void;
+  /** Serve the operations console (console/dist) at the API's origin. @default true when it is built */
+  readonly console?: boolean;
 }
 
 /** A running session. */
@@ -49,6 +52,8 @@ export interface Session {
   readonly simulator?: Simulator;
   readonly moto: Moto;
   readonly clock: ClockSpec;
+  /** The console's URL when it is served. */
+  readonly consoleUrl?: string;
   figures(): Promise<Figures>;
   stop(): Promise<void>;
 }
@@ -123,6 +128,13 @@ export async function startSession(o: SessionOptions): Promise<Session> {
       log: (l) => o.log(l),
     });
     cleanups.push(() => rekognition.stop());
+    // The console is served by the API's own server (same origin), with a config.json made once the tokens exist.
+    const serveConsole = (o.console ?? true) && existsSync(join(CONSOLE_DIST, 'index.html'));
+    let consoleConfig: ConsoleConfig | undefined;
+    const fallback = serveConsole
+      ? (req: Parameters<ReturnType<typeof consoleFallback>>[0], res: Parameters<ReturnType<typeof consoleFallback>>[1]) =>
+          consoleConfig ? consoleFallback(CONSOLE_DIST, consoleConfig)(req, res) : false
+      : undefined;
     const province = await startLocalProvince({
       code: o.code,
       cdkOut: join(ROOT, 'cdk.out'),
@@ -135,8 +147,10 @@ export async function startSession(o: SessionOptions): Promise<Session> {
       functionEnv: { AWS_ENDPOINT_URL_REKOGNITION: rekognition.url },
       log: (l) => o.log(l),
       onOutbox: o.onOutbox,
+      fallback,
     });
     cleanups.push(() => province.stop());
+    if (serveConsole) consoleConfig = await localConsoleConfig({ config, province });
 
     let simulator: Simulator | undefined;
     if (o.simulate) {
@@ -169,6 +183,7 @@ export async function startSession(o: SessionOptions): Promise<Session> {
       simulator,
       moto,
       clock,
+      consoleUrl: serveConsole ? `${province.apiUrl}/` : undefined,
       figures: async () => {
         const sim = simulator?.stats();
         let calls = 0;

@@ -56,6 +56,7 @@ const [operator, supervisor, admin] = await Promise.all([p.token('operator', 'di
 const tz = session.config.timezone;
 console.log(`
 ${session.config.name} (${session.config.code}) is running locally — simulated at ${args.speed}× from ${formatLocal(new Date(session.clock.simEpochMs), tz)} (${tz}).
+  Console    ${session.consoleUrl ?? '(not built: npm run console:build)'}     sign in as operator, supervisor or admin
   API        ${p.apiUrl}        (OpenAPI: ${p.apiUrl}/openapi.json with a token)
   moto       ${p.motoEndpoint}   function logs: .local/logs/${session.config.code}/
   Simulated: the devices and cameras, Rekognition (answers from the simulator's ground truth), Cognito (local tokens),

@@ -202,7 +202,7 @@ export async function analyzeFrame(frame: FrameRef, deps: AnalyzeFrameDeps): Pro
     return end('unknown-camera');
   }
   const { cameraId, takenAt } = parsed;
-  await deps.state.recordFrame(cameraId, { key: frame.key, takenAt, receivedAt: frame.eventTime ?? nowIso });
+  await deps.state.recordFrame(cameraId, { key: frame.key, takenAt, receivedAt: nowIso });
 
   const entry = await deps.ledger.get(cameraId, frame.key);
   if (entry?.status === 'analysed' && entry.result) {

@@ -42,7 +42,8 @@ describe('guards', () => {
     expect(await w.observations()).toEqual([]);
     expect(w.metrics.counts.FramesSkippedInactiveHours).toBe(1);
     expect((await w.stores.usage.get('2026-11-25')).outcomes).toMatchObject({ inactiveHours: 1, analysed: 0 });
-    expect(await w.stores.state.get('cam-dn-001')).toMatchObject({ lastFrameKey: key, lastFrameAt: '2026-11-25T05:00:01.000Z' });
+    // Arrival is the analyzer's clock, not S3's eventTime (the local province's S3 stamps wall-clock time).
+    expect(await w.stores.state.get('cam-dn-001')).toMatchObject({ lastFrameKey: key, lastFrameAt: '2026-11-25T05:00:02.000Z' });
   });
 
   it('the active-hours guard switched off for a camera: a noon frame is analysed', async () => {
