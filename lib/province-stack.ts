@@ -1,5 +1,5 @@
 // One province's stack, read top to bottom: key, tables, stream, processing, API, alarms; modules switch parts on.
-import { Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { Lazy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
@@ -8,6 +8,7 @@ import { CAMERA_DEVICE_ROUTES, routesFor } from '../lambdas/operator-api/api-spe
 import { Alarms } from './constructs/alarms.ts';
 import { Alerts } from './constructs/alerts.ts';
 import { Budget } from './constructs/budget.ts';
+import { ConsoleSite } from './constructs/console-site.ts';
 import { CentralStore } from './constructs/central-store.ts';
 import { Ingest } from './constructs/ingest.ts';
 import { OperatorApi } from './constructs/operator-api.ts';
@@ -39,6 +40,8 @@ export class ProvinceStack extends Stack {
   public readonly alerts: Alerts;
   /** The crowd module (cameras, Rekognition), when on. */
   public readonly vision?: Vision;
+  /** The operations console's hosting. */
+  public readonly console: ConsoleSite;
 
   constructor(scope: Construct, id: string, props: ProvinceStackProps) {
     const { config } = props;
@@ -68,7 +71,13 @@ export class ProvinceStack extends Stack {
     this.api.addOperatorRoutes(core.map((r) => ({ method: HttpMethod[r.method], path: r.path })));
     this.alerts = tagModule(
       'core',
-      new Alerts(this, 'Alerts', { config, key, store: this.store, baseUrl: config.alerts.consoleUrl ?? this.api.stage.url }),
+      // Alert links open the incident in the console (hash routes); the console is created last, hence the Lazy.
+      new Alerts(this, 'Alerts', {
+        config,
+        key,
+        store: this.store,
+        baseUrl: config.alerts.consoleUrl ?? Lazy.string({ produce: () => `${this.console.url}/#` }),
+      }),
     );
     this.alerts.bindPublisher(this.processor.fn);
     this.alarms = tagModule(
@@ -108,6 +117,19 @@ export class ProvinceStack extends Stack {
       for (const fn of vision.functions) tagModule('crowd', this.alarms.monitorFunction(fn));
       for (const alarm of vision.alarms) this.alarms.watch(alarm);
     }
+
+    // The operations console: private bucket behind CloudFront, managed login, CORS for its origin.
+    this.console = tagModule(
+      'core',
+      new ConsoleSite(this, 'Console', {
+        config,
+        api: this.api.api,
+        apiUrl: this.api.stage.url,
+        userPool: this.api.userPool,
+        userPoolClient: this.api.userPoolClient,
+        imageOrigins: this.vision ? [`https://${this.vision.bucket.bucketRegionalDomainName}`] : [],
+      }),
+    );
   }
 }
 

@@ -118,6 +118,14 @@ export function localValues(o: Omit<ProvisionOptions, 'template' | 'log'>, t: Cf
         refs[id] = o.clientId;
         attrs[id] = { ClientId: o.clientId };
         break;
+      case 'AWS::CloudFront::Distribution':
+        refs[id] = `LOCAL${id.slice(0, 8).toUpperCase()}`;
+        attrs[id] = { DomainName: o.apiUrl.replace(/^https?:\/\//, ''), Id: refs[id]! };
+        break;
+      case 'AWS::Cognito::UserPoolDomain':
+        refs[id] = 'local-login';
+        attrs[id] = { CloudFrontDistribution: 'localhost' };
+        break;
       case 'AWS::ApiGatewayV2::Api':
         refs[id] = 'localapi';
         attrs[id] = { ApiEndpoint: o.apiUrl.replace(/\/$/, ''), ApiId: 'localapi' };

@@ -56,6 +56,7 @@ export const ACCEPTED_TYPES: Readonly<Record<string, string>> = {
   'AWS::CloudFront::OriginAccessControl': 'the console is served by the local HTTP server',
   'AWS::CloudFront::ResponseHeadersPolicy': 'the console is served by the local HTTP server',
   'Custom::CDKBucketDeployment': 'the console is served from its build directory',
+  'AWS::Cognito::UserPoolDomain': 'sign-in is the local sign-in screen',
 };
 
 /** Raised when a template holds a resource type the runner neither emulates nor accepts. */
