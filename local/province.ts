@@ -102,7 +102,8 @@ export async function startLocalProvince(o: LocalProvinceOptions): Promise<Local
         SMARTCITY_LOCAL: 'true',
         ...o.functionEnv,
       },
-      rewrite: (v) => v.replace(stageHost, `${apiUrl}/`),
+      // The stage URL and the console's CloudFront URL both mean this server locally (plain HTTP on loopback).
+      rewrite: (v) => v.replace(stageHost, `${apiUrl}/`).replace(`https://${apiUrl.replace(/^http:\/\//, '')}`, apiUrl),
     });
     stopOnFailure.push(() => functions.stop());
 

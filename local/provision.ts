@@ -6,7 +6,7 @@ import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, S3Clien
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { planTemplate, resolve, type CfnResource, type CfnTemplate, type ResolveContext } from './template.ts';
+import { EMULATED_TYPES, planTemplate, resolve, type CfnResource, type CfnTemplate, type ResolveContext } from './template.ts';
 
 /** moto's default account. */
 export const LOCAL_ACCOUNT = '123456789012';
@@ -132,7 +132,10 @@ export function localValues(o: Omit<ProvisionOptions, 'template' | 'log'>, t: Cf
         break;
       default:
         refs[id] = name;
-        attrs[id] = { Arn: arn('local', name) };
+        // Any other attribute of a resource with no local effect reads as a placeholder naming it.
+        attrs[id] = new Proxy({ Arn: arn('local', name) } as Record<string, string>, {
+          get: (target, attr: string) => target[attr] ?? `local-${id}-${attr}`,
+        });
     }
   }
   return {
@@ -157,7 +160,10 @@ export async function provision(o: ProvisionOptions): Promise<Provisioned> {
   const byType = planTemplate(o.template);
   const ctx = localValues(o, o.template);
   const props = new Map<string, Record<string, unknown>>();
+  // Only what runs locally is resolved: a resource accepted without local effect (CloudFront, alarms, policies) may
+  // reference attributes that have no local meaning.
   for (const [id, r] of Object.entries(o.template.Resources)) {
+    if (!(r.Type in EMULATED_TYPES)) continue;
     props.set(id, (resolve(r.Properties ?? {}, ctx, `Resources.${id}.Properties`) ?? {}) as Record<string, unknown>);
   }
   const c = clientOptions(o.motoEndpoint, o.region);

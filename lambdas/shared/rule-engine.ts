@@ -111,7 +111,8 @@ async function evaluateGroup(
     state = next;
     if (effect.type === 'open') {
       const t = openIncident({ id: effect.incidentId, rule, subject, zone: g.zone ?? o.zone, measure: o.kind, unit: o.unit, value: effect.value, at: effect.at });
-      incident = t.incident;
+      const raisedAt = deps.now().toISOString();
+      incident = { ...t.incident, raisedAt: raisedAt > t.incident.openedAt ? raisedAt : t.incident.openedAt };
       audits.push(t.audit);
       // Stamped with processing time, not the observation's: the sweep's grace period must start now.
       alert = { event: 'opened', at: deps.now().toISOString() };

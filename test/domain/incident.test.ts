@@ -331,3 +331,15 @@ describe('escalation', () => {
     expect(act).toThrow(TransitionError);
   });
 });
+
+describe('escalation clock', () => {
+  it('starts when operators were told (raisedAt), not at the older opening observation', async () => {
+    const { openIncident, escalationDue } = await import('../../lambdas/shared/domain/incident.ts');
+    const rule = { id: 'r', kind: 'crowd', zone: 'z', minPeople: 10, sustain: { observations: 1 }, title: { vi: 'a', en: 'a' }, severity: 'high', enabled: true, cooldownMinutes: 30, ackWithinMinutes: 10, autoResolveAfterMinutes: 20 } as const;
+    const { incident } = openIncident({ id: 'inc-0000000000001', rule, subject: 'z', zone: 'z', measure: 'people_count', value: 12, at: '2026-11-25T15:00:00Z' });
+    const late = { ...incident, raisedAt: '2026-11-25T15:08:00.000Z' };
+    expect(escalationDue(incident, rule, '2026-11-25T15:10:00Z')).toBe(true);
+    expect(escalationDue(late, rule, '2026-11-25T15:10:00Z')).toBe(false);
+    expect(escalationDue(late, rule, '2026-11-25T15:18:00Z')).toBe(true);
+  });
+});

@@ -61,6 +61,11 @@ export interface Incident {
   /** Since when the condition has been false (absent while it holds). */
   clearSince?: string;
   escalatedAt?: string;
+  /**
+   * When operators were told (processing time; the opening observation may be older when the pipeline lags).
+   * The acknowledgement clock starts here: nobody can acknowledge what they have not been shown.
+   */
+  raisedAt?: string;
   escalations: number;
   notes: IncidentNote[];
   version: number;
@@ -223,7 +228,7 @@ export function autoResolveDue(incident: Incident, rule: Pick<Rule, 'autoResolve
  */
 export function escalationDue(incident: Incident, rule: Pick<Rule, 'ackWithinMinutes'>, now: string): boolean {
   if (incident.status !== 'open') return false;
-  const since = incident.escalatedAt ?? incident.openedAt;
+  const since = incident.escalatedAt ?? incident.raisedAt ?? incident.openedAt;
   return Date.parse(now) - Date.parse(since) >= rule.ackWithinMinutes * 60_000;
 }
 
