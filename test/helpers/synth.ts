@@ -97,3 +97,21 @@ export function provinceFunctions(stack: ProvinceStack): ProvinceFunction[] {
 export function logicalIdOf(stack: ProvinceStack, construct: IConstruct): string {
   return stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
 }
+
+/**
+ * A CloudFormation string value as readable text: `Fn::Join` concatenated, `Ref` as `${Id}` and `Fn::GetAtt` as
+ * `${Id.Attr}` (the `Fn::Sub` notation), so tests can assert on a URL, an ARN or a CSP built from tokens.
+ */
+export function cfnText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const o = value as Record<string, unknown>;
+    if ('Ref' in o) return `\${${String(o.Ref)}}`;
+    if ('Fn::GetAtt' in o) return `\${${(o['Fn::GetAtt'] as string[]).join('.')}}`;
+    if ('Fn::Join' in o) {
+      const [separator, parts] = o['Fn::Join'] as [string, unknown[]];
+      return parts.map(cfnText).join(separator);
+    }
+  }
+  throw new Error(`not a CloudFormation string value: ${JSON.stringify(value)}`);
+}

@@ -166,13 +166,16 @@ describe('OperatorApi', () => {
     expect(groups.sort()).toEqual(['admin', 'operator', 'supervisor']);
   });
 
-  it('has one public console client: authorization code (PKCE), no secret, localhost callback', () => {
+  it('has one public console client: authorization code (PKCE), no secret, localhost and hosted console callbacks', () => {
+    // The hosted console (test/lib/console-site.test.ts) adds its distribution URL after the local one.
+    const hosted = stack.resolve(`${stack.console.url}/`);
     template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
       AllowedOAuthFlows: ['code'],
       AllowedOAuthFlowsUserPoolClient: true,
-      CallbackURLs: [Match.stringLikeRegexp('^http://localhost:')],
+      CallbackURLs: [Match.stringLikeRegexp('^http://localhost:'), hosted],
+      LogoutURLs: [Match.stringLikeRegexp('^http://localhost:'), hosted],
       PreventUserExistenceErrors: 'ENABLED',
     });
   });

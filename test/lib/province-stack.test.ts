@@ -1,10 +1,10 @@
 // The stack as a whole: tags on every resource, modules that add exactly their parts, provinces that differ only by config.
-import { Aspects, CfnResource, Tag, TagManager } from 'aws-cdk-lib';
+import { Aspects, CfnResource, Names, Tag, TagManager } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { CAMERA_DEVICE_ROUTES, routeKey } from '../../lambdas/operator-api/api-spec.ts';
 import type { ProvinceStack } from '../../lib/province-stack.ts';
-import { logicalIdOf, provinceFunctions, synthProvince } from '../helpers/synth.ts';
+import { cfnText, logicalIdOf, provinceFunctions, synthProvince } from '../helpers/synth.ts';
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; [k: string]: unknown };
 type TemplateJson = { Description?: string; Resources: Record<string, Resource>; Outputs?: Record<string, unknown> };
@@ -29,6 +29,9 @@ const UNTAGGABLE = new Set([
   'AWS::ApiGatewayV2::Authorizer',
   'AWS::Cognito::UserPoolClient',
   'AWS::Cognito::UserPoolGroup',
+  'AWS::Cognito::UserPoolDomain',
+  'AWS::CloudFront::ResponseHeadersPolicy',
+  'AWS::CloudFront::OriginAccessControl',
   'AWS::CDK::Metadata',
 ]);
 
@@ -87,6 +90,10 @@ describe('ProvinceStack', () => {
       expect(alarmsOn(id(f.fn)).map((a) => tagsOf(a)?.Module), f.name).toEqual(['crowd', 'crowd']);
     }
     for (const alarm of vision.alarms) expect(moduleOf(id(alarm)), alarm.node.path).toBe('crowd');
+    // The console's hosting is core: every province has it, whatever its modules.
+    for (const c of [hue.stack.console.bucket, hue.stack.console.logs, hue.stack.console.distribution]) {
+      expect(moduleOf(id(c)), c.node.path).toBe('core');
+    }
   });
 
   it('without the sensors module: no POST /events, no ingest function, no producer role, no sensor routes', () => {
@@ -107,7 +114,10 @@ describe('ProvinceStack', () => {
     expect(trustedByAccount).toEqual([]);
     expect(stack.ingest.ingestFunction).toBeUndefined();
     expect(stack.ingest.producerRole).toBeUndefined();
-    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(['ApiUrl', 'UserPoolClientId', 'UserPoolId']);
+    // The API's and the console's outputs; no StreamName or ProducerRoleArn.
+    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(
+      ['ApiUrl', 'UserPoolClientId', 'UserPoolId', 'ConsoleUrl', 'ConsoleBucket', 'ConsoleDistributionId', 'CognitoDomain'].sort(),
+    );
     // Only the cameras' upload route uses the device authorizer (a Lambda authorizer exists because of it).
     expect(Object.values(template.findResources('AWS::ApiGatewayV2::Authorizer')).map((a) => a.Properties.AuthorizerType).sort()).toEqual([
       'JWT',
@@ -126,6 +136,7 @@ describe('ProvinceStack', () => {
   it('hue and can-tho differ exactly where their configs differ', () => {
     // hue: sensors + crowd, observations 180 days, email + SMS contact, not a sandbox.
     // can-tho: sensors, observations 90 days, one email contact, sandbox.
+    // Both: the console's hosting, whose generated names carry the stack name (hence the code).
     const differences = templateDifferences(canTho.template.toJSON() as TemplateJson, hue.template.toJSON() as TemplateJson, [
       ['can-tho', 'hue'],
       ['cantho', 'hue'],
@@ -135,7 +146,7 @@ describe('ProvinceStack', () => {
     const why = differences.map((d) => ({ ...d, why: explain(d, crowd) }));
     expect(why.filter((d) => d.why === undefined)).toEqual([]);
     expect(new Set(why.map((d) => d.why))).toEqual(
-      new Set(['sandbox', 'retention.observationDays', 'alerts.contacts', 'modules', 'registry', 'budget.monthlyUsd']),
+      new Set(['sandbox', 'retention.observationDays', 'alerts.contacts', 'modules', 'registry', 'budget.monthlyUsd', 'code']),
     );
     // The crowd module is the bulk of the difference: every part of it is there, none of it in can-tho.
     const added = new Set(why.filter((d) => d.added && d.why === 'modules').map((d) => d.id));
@@ -150,6 +161,10 @@ interface CrowdWiring {
   readonly crowdIds: Set<string>;
   readonly operatorFunctionId: string;
   readonly dailyCap: string;
+  /** The console's CSP lets it show frames: `https://${<frames bucket>.RegionalDomainName}` in img-src. */
+  readonly frameImages: string;
+  /** The start of the names CDK generates from construct paths (they begin with the stack name). */
+  readonly namePrefix: string;
 }
 
 function crowdWiring(stack: ProvinceStack): CrowdWiring {
@@ -165,6 +180,8 @@ function crowdWiring(stack: ProvinceStack): CrowdWiring {
     crowdIds: new Set(resources.filter((c) => moduleOf(c) === 'crowd').map((c) => stack.getLogicalId(c))),
     operatorFunctionId: logicalIdOf(stack, stack.api.operatorFunction.fn),
     dailyCap: String(stack.vision!.dailyCap),
+    frameImages: `https://\${${logicalIdOf(stack, stack.vision!.bucket)}.RegionalDomainName}`,
+    namePrefix: Names.uniqueId(stack),
   };
 }
 
@@ -177,6 +194,8 @@ interface Difference {
   readonly added?: boolean;
   /** The value in the second template. */
   readonly value?: unknown;
+  /** The value in the first template (after the renaming). */
+  readonly before?: unknown;
 }
 
 /** Which config difference explains a template difference (undefined: nothing does, the test fails). */
@@ -191,8 +210,28 @@ function explain(d: Difference, crowd: CrowdWiring): string | undefined {
   if (d.type === 'AWS::Budgets::Budget' && d.path.endsWith('.CostFilters.TagKeyValue.0')) return 'code';
   // The asset hash covers the bundling options, which carry the registry (zones, sensors, cameras, rules).
   if (/\.Properties\.Code\.S3Key$/.test(d.path)) return 'registry';
+  if (generatedName(d, crowd.namePrefix)) return 'code';
+  if (cspShowsFrames(d, crowd)) return 'modules';
   if (d.added && crowdPart(d, crowd)) return 'modules';
   return undefined;
+}
+
+/**
+ * Whether a difference is a name CDK generated from the construct path (CloudFront policy, origin access control and
+ * origin ids): it starts with the stack name, hence differs by province code, and ends with a hash of the path.
+ */
+function generatedName(d: Difference, prefix: string): boolean {
+  const generated = new RegExp(`^${prefix}[A-Za-z0-9]+[0-9A-F]{8}$`);
+  return /\.(Name|Id|TargetOriginId)$/.test(d.path) && [d.before, d.value].every((v) => typeof v === 'string' && generated.test(v));
+}
+
+/** Whether a difference is the crowd module in the console's CSP: the same directives, the frames bucket added to img-src. */
+function cspShowsFrames(d: Difference, crowd: CrowdWiring): boolean {
+  if (d.type !== 'AWS::CloudFront::ResponseHeadersPolicy' || !d.path.endsWith('.ContentSecurityPolicy.ContentSecurityPolicy')) return false;
+  const directives = (csp: unknown) => new Map(String(csp).split('; ').map((x) => [x.split(' ')[0]!, x.split(' ').slice(1)]));
+  const [before, after] = [directives(d.before), directives(d.value)];
+  before.set('img-src', [...(before.get('img-src') ?? []), crowd.frameImages]);
+  return JSON.stringify([...before].sort()) === JSON.stringify([...after].sort());
 }
 
 /** Whether an addition is the crowd module: one of its resources, or its wiring into a core resource. */
@@ -216,13 +255,23 @@ function crowdPart(d: Difference, crowd: CrowdWiring): boolean {
 
 /**
  * Paths at which two templates differ after renaming the first province to the second (`replacements`) and ignoring
- * the hashes in logical ids (they derive from construct paths, some of which include the stack name).
+ * the hashes in logical ids (they derive from construct paths, some of which include the stack name). A CSP (built
+ * with Fn::Join) is compared as one text, so a source added to a directive is one difference, not a shifted list.
  */
 function templateDifferences(a: TemplateJson, b: TemplateJson, replacements: Array<[string, string]>): Difference[] {
   let text = JSON.stringify(a);
   for (const [from, to] of replacements) text = text.split(from).join(to);
   const normal = (id: string) => id.replace(/[0-9A-F]{8}/g, '');
-  const normalise = (t: TemplateJson) => Object.fromEntries(Object.entries(t.Resources).map(([id, r]) => [normal(id), r]));
+  const cspAsText = (r: Resource): Resource => {
+    if (r.Type !== 'AWS::CloudFront::ResponseHeadersPolicy') return r;
+    const copy = structuredClone(r) as Resource & {
+      Properties: { ResponseHeadersPolicyConfig: { SecurityHeadersConfig?: { ContentSecurityPolicy?: { ContentSecurityPolicy: unknown } } } };
+    };
+    const csp = copy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig?.ContentSecurityPolicy;
+    if (csp) csp.ContentSecurityPolicy = cfnText(csp.ContentSecurityPolicy);
+    return copy;
+  };
+  const normalise = (t: TemplateJson) => Object.fromEntries(Object.entries(t.Resources).map(([id, r]) => [normal(id), cspAsText(r)]));
   const left = normalise(JSON.parse(text));
   const right = normalise(b);
   const realIds = new Map(Object.keys(b.Resources).map((id) => [normal(id), id]));
@@ -234,7 +283,7 @@ function templateDifferences(a: TemplateJson, b: TemplateJson, replacements: Arr
       for (const k of keys) walk((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], `${path}.${k}`, type, id);
       return;
     }
-    out.push({ path, type, id, added: x === undefined, value: y });
+    out.push({ path, type, id, added: x === undefined, value: y, before: x });
   };
   for (const id of new Set([...Object.keys(left), ...Object.keys(right)])) {
     walk(left[id], right[id], `Resources.${id}`, (left[id] ?? right[id])!.Type, realIds.get(id));

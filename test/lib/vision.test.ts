@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CfnResource, TagManager } from 'aws-cdk-lib';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { ANALYZER_METRICS } from '../../lambdas/analyze-frame/analyze-frame.ts';
@@ -109,10 +109,14 @@ describe('Vision (crowd module) on da-nang', () => {
   /** ListBucket on the bucket, limited to one prefix (so a missing key is a 404, not a 403). */
   const listing = (prefix: string) => ({ actions: ['s3:ListBucket'], resource: bucketArn, condition: { StringLike: { 's3:prefix': [`${prefix}*`] } } });
 
-  it('is there on da-nang and hue (crowd in modules), with four functions and two buckets', () => {
+  it("is there on da-nang and hue (crowd in modules), with four functions and two buckets (beside the console's two)", () => {
     expect(config.modules).toContain('crowd');
     expect(vision.functions.map((f) => f.name)).toEqual(['analyze-frame', 'request-frame-url', 'start-clip', 'finish-clip']);
-    expect(Object.keys(template.findResources('AWS::S3::Bucket')).sort()).toEqual([id(vision.bucket), id(vision.accessLogs)].sort());
+    // Every province has the console's site and log buckets; the frames and access-log buckets are the module's.
+    const consoleBuckets = [id(stack.console.bucket), id(stack.console.logs)];
+    const visionBuckets = Object.keys(template.findResources('AWS::S3::Bucket')).filter((b) => !consoleBuckets.includes(b));
+    expect(visionBuckets.sort()).toEqual([id(vision.bucket), id(vision.accessLogs)].sort());
+    expect(Object.keys(template.findResources('AWS::S3::Bucket'))).toEqual(expect.arrayContaining(consoleBuckets));
     expect(hue.stack.vision).toBeDefined();
   });
 
@@ -459,13 +463,18 @@ describe('face API check', () => {
 describe('a province without the crowd module (can-tho)', () => {
   const canTho = synthProvince('can-tho');
   const { template, stack, config } = canTho;
+  const { id } = inspect(canTho);
+  // The console's hosting is in every province: its site and log buckets, with their bucket policies.
+  const consoleBuckets = [id(stack.console.bucket), id(stack.console.logs)].sort();
+  const bucketPolicies = template.findResources('AWS::S3::BucketPolicy') as Record<string, Resource>;
+  const bucketOf = (policy: Resource) => (policy.Properties.Bucket as { Ref: string }).Ref;
   const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey as string);
 
-  it('has no bucket, no vision function, no frames queue and no clip topic or role', () => {
+  it("has no frames bucket (only the console's two), no vision function, no frames queue and no clip topic or role", () => {
     expect(config.modules).not.toContain('crowd');
     expect(stack.vision).toBeUndefined();
-    template.resourceCountIs('AWS::S3::Bucket', 0);
-    template.resourceCountIs('AWS::S3::BucketPolicy', 0);
+    expect(Object.keys(template.findResources('AWS::S3::Bucket')).sort()).toEqual(consoleBuckets);
+    expect(Object.values(bucketPolicies).map(bucketOf).sort()).toEqual(consoleBuckets);
     const services = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME);
     for (const name of ['analyze-frame', 'request-frame-url', 'start-clip', 'finish-clip']) expect(services).not.toContain(name);
     expect(Object.keys(template.findResources('AWS::SQS::Queue'))).toEqual([logicalIdOf(stack, stack.processor.failureQueue)]);
@@ -477,11 +486,32 @@ describe('a province without the crowd module (can-tho)', () => {
     }
   });
 
-  it('grants no Rekognition, S3 or PassRole action, and lets no service but logs and alarms use the key', () => {
-    const actions = allStatements(template).flatMap((s) => list(s.Action));
+  it("grants no Rekognition, S3 or PassRole action (beside the console's bucket policies), and lets no service but CloudWatch and Budgets use the key", () => {
+    // The console's bucket policies are about its own buckets: deny without TLS, CloudFront reads, S3 delivers logs.
+    const consolePolicyIds = Object.keys(bucketPolicies);
+    const { Resources: others, ...rest } = template.toJSON() as { Resources: Record<string, Resource> };
+    const withoutConsolePolicies = Template.fromJSON({
+      ...rest,
+      Resources: Object.fromEntries(Object.entries(others).filter(([logicalId]) => !consolePolicyIds.includes(logicalId))),
+    });
+    const actions = allStatements(withoutConsolePolicies).flatMap((s) => list(s.Action));
     expect(actions.filter((a) => /^(rekognition|s3|iam):/i.test(a))).toEqual([]);
     expect(JSON.stringify(template.toJSON())).not.toContain('rekognition');
-    expect(JSON.stringify(template.toJSON())).not.toContain('s3.amazonaws.com');
+    expect(JSON.stringify(withoutConsolePolicies.toJSON())).not.toContain('s3.amazonaws.com');
+    const consoleStatements = Object.values(bucketPolicies).flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+    expect(consoleStatements.filter((s) => s.Effect === 'Allow').map((s) => [list(s.Action), (s as { Principal?: unknown }).Principal])).toEqual(
+      expect.arrayContaining([
+        [['s3:GetObject'], { Service: 'cloudfront.amazonaws.com' }],
+        [['s3:PutObject'], { Service: 'logging.s3.amazonaws.com' }],
+      ]),
+    );
+    expect(consoleStatements.filter((s) => s.Effect === 'Allow')).toHaveLength(2);
+    // The key policy: CloudWatch Logs, alarms (and budget notices) publishing to encrypted topics, nothing for S3.
+    const key = template.toJSON().Resources[id(stack.key.key)] as Resource;
+    const keyServices = (key.Properties.KeyPolicy as { Statement: Array<{ Principal: { Service?: string } }> }).Statement.flatMap((s) =>
+      s.Principal.Service ? [s.Principal.Service] : [],
+    );
+    expect(keyServices.filter((svc) => !/^(logs\.[a-z0-9-]+|cloudwatch|budgets)\.amazonaws\.com$/.test(svc))).toEqual([]);
   });
 
   it('serves no camera, clip or vision route', () => {
