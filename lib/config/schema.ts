@@ -11,7 +11,7 @@ const id = z
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time "HH:mm" (24-hour)');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date "YYYY-MM-DD"');
 const title = z
-  .object({
+  .strictObject({
     vi: z.string().min(1).describe('Vietnamese text (shown first)'),
     en: z.string().min(1).describe('English text'),
   })
@@ -38,10 +38,10 @@ export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 const severity = z.enum(SEVERITIES);
 
 const window = z
-  .object({ from: hhmm, to: hhmm })
+  .strictObject({ from: hhmm, to: hhmm })
   .describe('Local-time window in the province timezone; may cross midnight (22:00-05:00)');
 const sustain = z
-  .object({
+  .strictObject({
     observations: z.int().min(1).max(1000).optional().describe('consecutive matching observations'),
     minutes: z.number().positive().max(1440).optional().describe('minutes the condition must hold'),
   })
@@ -118,7 +118,7 @@ export const cameraSchema = z.strictObject({
   activeHours: window.optional().describe('local hours in which frames are analysed; absent: always'),
   minConfidence: z.number().min(50).max(100).default(80).describe('DetectLabels MinConfidence for Person'),
   guards: z
-    .object({
+    .strictObject({
       activeHours: z.boolean().default(true),
       changeGating: z.boolean().default(true),
       adaptiveSampling: z.boolean().default(true),
@@ -137,7 +137,7 @@ export const sensorSchema = z.strictObject({
 });
 
 const contact = z
-  .object({
+  .strictObject({
     name: z.string().min(1),
     email: z.email().optional(),
     sms: z
@@ -148,7 +148,7 @@ const contact = z
   .refine((c) => c.email || c.sms, { message: 'a contact needs an email or an sms number' });
 
 export const provinceSchema = z
-  .object({
+  .strictObject({
     $schema: z.string().optional(),
     code: z.string().describe('unit code from the 2025 list, e.g. "da-nang"'),
     name: z.string().min(1).describe('official Vietnamese name, e.g. "Thành phố Đà Nẵng"'),
@@ -175,13 +175,13 @@ export const provinceSchema = z
     cameras: z.array(cameraSchema).default([]),
     rules: z.array(ruleSchema).default([]),
     alerts: z
-      .object({
+      .strictObject({
         contacts: z.array(contact).default([]),
-        consoleUrl: z.url().optional().describe('base URL put in alert links; absent: the API URL'),
+        consoleUrl: z.url().optional().describe('base URL of the links in alerts, ending in /# (the console uses hash routes), e.g. https://ioc.danang.example.vn/#; absent: the stack\'s own console'),
       })
       .default({ contacts: [] }),
     retention: z
-      .object({
+      .strictObject({
         observationDays: z.int().min(1).max(3650).default(90).describe('raw observations expire (TTL) after this'),
         frameDays: z.int().min(1).max(365).default(7).describe('camera frames expire after this'),
         logDays: z.int().min(1).max(3653).default(30).describe('CloudWatch log retention'),
@@ -193,7 +193,7 @@ export const provinceSchema = z
       rekognitionDailyCap: z.int().min(0).optional().describe('daily DetectLabels cap; absent: derived from budget'),
     }),
     stream: z
-      .object({
+      .strictObject({
         capacityMode: z
           .enum(['provisioned', 'on-demand'])
           .default('provisioned')
@@ -204,7 +204,7 @@ export const provinceSchema = z
       })
       .default({ capacityMode: 'provisioned', shards: 1 }),
     api: z
-      .object({
+      .strictObject({
         rateLimit: z.number().positive().default(50).describe('steady requests per second per route'),
         burstLimit: z.int().positive().default(100),
       })

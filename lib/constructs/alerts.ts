@@ -17,7 +17,7 @@ export interface AlertsProps {
   readonly config: ProvinceConfig;
   readonly key: kms.IKey;
   readonly store: CentralStore;
-  /** Base URL of the links in alerts (the console, or the API URL when there is no console). */
+  /** Base URL of the links in alerts: the console's, ending in `/#` (hash routes). */
   readonly baseUrl: string;
 }
 
