@@ -49,7 +49,8 @@ export interface Rejection {
 /** What the API answers. */
 export interface IngestResult {
   readonly status: 200 | 207 | 400 | 503;
-  readonly body: { accepted: number; rejected: Rejection[]; acceptedIds: string[] };
+  /** On 400 and 503 also `error` and `message`, like every error of the API. */
+  readonly body: { accepted: number; rejected: Rejection[]; acceptedIds: string[]; error?: string; message?: string };
 }
 
 /** Validates and forwards a device's events. */
@@ -116,7 +117,10 @@ export async function ingestEvents(body: unknown, device: Device, deps: { stream
   rejected.sort((a, b) => a.index - b.index);
 
   const status = rejected.length === 0 ? 200 : accepted.length > 0 ? 207 : streamFailures.length > 0 ? 503 : 400;
-  return { status, body: { accepted: accepted.length, acceptedIds: accepted.map((a) => a.observation.id), rejected } };
+  const result = { accepted: accepted.length, acceptedIds: accepted.map((a) => a.observation.id), rejected };
+  if (status === 400) return { status, body: { error: 'bad_request', message: `No event accepted: ${rejected[0]!.reason}`, ...result } };
+  if (status === 503) return { status, body: { error: 'unavailable', message: 'The stream took no event; retry later', ...result } };
+  return { status, body: result };
 }
 
 function idOf(item: unknown): string | undefined {

@@ -155,10 +155,9 @@ describe('ingest API fuzzed', () => {
     expect(accepted.length).toBeGreaterThan(10);
   }, 60_000);
 
-  // KNOWN INCONSISTENCY (lambdas/ingest-events, reported): when every event of a request is refused, POST /events
-  // answers 400 with its per-event result `{accepted: 0, acceptedIds: [], rejected: [...]}` — the reasons are there,
-  // but not the `{error, message, problems}` body the README promises for every 400. `it.fails` until it does.
-  it.fails('a 400 from POST /events carries error and message like every other error', async () => {
+  // Was an inconsistency (fixed): a POST /events refusing every event answered 400 with only its per-event result;
+  // it now carries `error` and `message` too, like every other error of the API.
+  it('a 400 from POST /events carries error and message like every other error', async () => {
     const ingest = makeIngest({ stream: { put: async () => [] }, now: () => new Date('2026-11-25T15:35:00Z') });
     await fc.assert(
       fc.asyncProperty(eventsArb, async (b) => {

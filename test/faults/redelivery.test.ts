@@ -54,13 +54,11 @@ describe('redelivery', () => {
     expect(incident!.clearSince).toBe(reference!.clearSince);
   });
 
-  // KNOWN BUG (lambdas/shared/domain/rules.ts, reported): a redelivered batch carrying more than RECENT_IDS_LIMIT (20)
-  // observations of one (rule, subject) pushes its older, "late" ids into `recentIds`, evicting the newest ones; the
-  // redelivered observation whose ts equals `lastObservationTs` is then not recognised as a duplicate and not "late"
-  // (the check is `<`), so it extends the streak a second time. Here the crowd rule (3 observations) opens on the
-  // second count of 20 (15:35:10, another incident id) instead of the third (15:35:20), with 39 observations instead
-  // of 38. `it.fails` keeps CI green until rules.ts is fixed; then this test fails and must become `it`.
-  it.fails('every batch delivered three times in a row: the incident opens at the same observation as after one delivery', async () => {
+  // Was a bug (fixed in lambdas/shared/domain/rules.ts): a redelivered batch carrying more than RECENT_IDS_LIMIT (20)
+  // observations of one (rule, subject) pushed its older, "late" ids into `recentIds`, evicting the newest ones, so
+  // the redelivered observation whose ts equals `lastObservationTs` extended the streak a second time. Late ids are
+  // no longer remembered.
+  it('every batch delivered three times in a row: the incident opens at the same observation as after one delivery', async () => {
     const s = await eachBatchThrice();
     expect(s.incidents).toEqual(golden.incidents);
     expect(s.alerts).toEqual(golden.alerts);

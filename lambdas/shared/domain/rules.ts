@@ -50,6 +50,11 @@ export interface RuleState {
   streakStartTs: string | null;
   /** Newest observation timestamp judged in order; older ones are "late" and do not move the streak. */
   lastObservationTs: string | null;
+  /**
+   * Ids of the observations judged at exactly `lastObservationTs` (usually one). A long redelivered batch can push
+   * them out of `recentIds`; kept here, a redelivered newest observation is still known as a duplicate.
+   */
+  lastObservationIds?: string[];
   /** Newest matching observation timestamp. */
   lastMatchTs: string | null;
   /** Newest non-matching observation timestamp. */
@@ -178,7 +183,11 @@ export function evaluate(rule: StreamRule, state: RuleState | undefined, observa
     throw new RangeError(`state of ${ruleStateKey(prev.ruleId, prev.subject)} given for ${ruleStateKey(rule.id, subject)}`);
   }
   if (!rule.enabled) return { state: prev, effect: { type: 'none', reason: 'disabled' } };
-  if (prev.recentIds.includes(observation.id)) return { state: prev, effect: { type: 'none', reason: 'duplicate' } };
+  const atLast = prev.lastObservationTs !== null && Date.parse(observation.ts) === Date.parse(prev.lastObservationTs);
+  if (prev.recentIds.includes(observation.id) || (atLast && (prev.lastObservationIds ?? []).includes(observation.id))) {
+    return { state: prev, effect: { type: 'none', reason: 'duplicate' } };
+  }
+  const lastObservationIds = atLast ? [...(prev.lastObservationIds ?? []), observation.id].slice(-RECENT_IDS_LIMIT) : [observation.id];
 
   const ms = Date.parse(observation.ts);
   const ts = iso(ms);
@@ -199,7 +208,7 @@ export function evaluate(rule: StreamRule, state: RuleState | undefined, observa
 
   if (!matches) {
     const wasHolding = prev.streakCount > 0;
-    const next: RuleState = { ...base, streakCount: 0, streakStartTs: null, lastObservationTs: ts, lastClearTs: ts };
+    const next: RuleState = { ...base, streakCount: 0, streakStartTs: null, lastObservationTs: ts, lastObservationIds, lastClearTs: ts };
     if (prev.openIncidentId !== null && wasHolding) {
       return { state: next, effect: { type: 'clear', incidentId: prev.openIncidentId, at: ts } };
     }
@@ -208,7 +217,7 @@ export function evaluate(rule: StreamRule, state: RuleState | undefined, observa
 
   const streakCount = prev.streakCount + 1;
   const streakStartTs = prev.streakCount > 0 && prev.streakStartTs !== null ? prev.streakStartTs : ts;
-  const next: RuleState = { ...base, streakCount, streakStartTs, lastObservationTs: ts, lastMatchTs: ts };
+  const next: RuleState = { ...base, streakCount, streakStartTs, lastObservationTs: ts, lastObservationIds, lastMatchTs: ts };
   if (prev.openIncidentId !== null) {
     return { state: next, effect: { type: 'update', incidentId: prev.openIncidentId, value, at: ts } };
   }
