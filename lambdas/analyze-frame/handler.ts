@@ -53,6 +53,16 @@ export const makeHandler = (deps: AnalyzeFrameDeps & { metrics: { flush?(): void
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     if (context) logger.addContext(context);
     const queue = new KeyedQueue();
+    // What each frame's guards decided is summed for the batch and written once (the cap itself stays immediate).
+    const tally = new Map<string, Record<string, number>>();
+    const usage: AnalyzeFrameDeps['usage'] = Object.assign(Object.create(deps.usage) as AnalyzeFrameDeps['usage'], {
+      count: async (day: string, outcome: string, cameraId?: string) => {
+        const t = tally.get(day) ?? {};
+        for (const k of ['frames', outcome, ...(cameraId ? [`frames#${cameraId}`] : [])]) t[k] = (t[k] ?? 0) + 1;
+        tally.set(day, t);
+      },
+    });
+    const batchDeps: AnalyzeFrameDeps = { ...deps, usage };
     const recordHandler = async (record: SQSRecord): Promise<void> => {
       let frames;
       try {
@@ -66,7 +76,7 @@ export const makeHandler = (deps: AnalyzeFrameDeps & { metrics: { flush?(): void
       }
       deps.metrics.count(ANALYZER_METRICS.received, frames.length);
       for (const frame of frames) {
-        await queue.run(parseFrameKey(frame.key)?.cameraId ?? frame.key, () => analyzeFrame(frame, deps));
+        await queue.run(parseFrameKey(frame.key)?.cameraId ?? frame.key, () => analyzeFrame(frame, batchDeps));
       }
     };
     const processor = new BatchProcessor(EventType.SQS);
@@ -76,6 +86,11 @@ export const makeHandler = (deps: AnalyzeFrameDeps & { metrics: { flush?(): void
       return response;
     } finally {
       deps.metrics.flush?.();
+      const add = (deps.usage as { add?: (day: string, counts: Record<string, number>) => Promise<void> }).add;
+      for (const [day, counts] of tally) {
+        if (add) await add.call(deps.usage, day, counts).catch((e: Error) => deps.log.error('usage counters not written', { day, error: e.message }));
+        else for (const [k, n] of Object.entries(counts)) if (k !== 'frames' && !k.startsWith('frames#')) for (let i = 0; i < n; i++) await deps.usage.count(day, k as never);
+      }
     }
   };
 };

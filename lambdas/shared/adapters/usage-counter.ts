@@ -96,6 +96,21 @@ export class UsageCounter {
     );
   }
 
+  /** Adds several counters of one day in one write (`frames`, outcomes, `frames#<camera>`). */
+  async add(day: string, counts: Readonly<Record<string, number>>): Promise<void> {
+    const entries = Object.entries(counts).filter(([, n]) => n !== 0);
+    if (entries.length === 0) return;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: this.key(day),
+        UpdateExpression: `ADD ${entries.map((_, i) => `#a${i} :v${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#a${i}`, k])),
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([, n], i) => [`:v${i}`, n])),
+      }),
+    );
+  }
+
   /** The raw usage items of the UTC days in [fromDay, toDay], oldest first (for the pilot KPIs). */
   async range(fromDay: string, toDay: string): Promise<Array<Record<string, unknown>>> {
     const out: Array<Record<string, unknown>> = [];
