@@ -1,5 +1,6 @@
 // Per-camera analysis state and health in the registry table (pk = "camera-state", sk = <camera id>), one small item.
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPages } from './query-pages.ts';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Box } from '../domain/people-count.ts';
 
 /** Boxes kept with the last analysis (for the console's latest-frame overlay): the item stays a few KB at most. */
@@ -58,19 +59,13 @@ export class CameraStateStore {
   /** Every camera's state, by camera id. */
   async all(): Promise<Map<string, CameraState>> {
     const out = new Map<string, CameraState>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'camera-state' },
-          ExclusiveStartKey: start,
-        }),
-      );
+    for (const res of await queryPages(this.db, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'camera-state' },
+    })) {
       for (const i of res.Items ?? []) out.set(i.sk as string, strip(i));
-      start = res.LastEvaluatedKey;
-    } while (start);
+    }
     return out;
   }
 

@@ -1,5 +1,6 @@
 // Cameras in effect: the config's cameras, overlaid by supervisors' edits stored in the registry table (pk = "camera").
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPages } from './query-pages.ts';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Camera } from '../../../lib/config/schema.ts';
 import { ConflictError } from './incident-store.ts';
 
@@ -31,20 +32,14 @@ export class CameraStore {
   async all(fresh = false): Promise<VersionedCamera[]> {
     if (!fresh && this.cache && this.clock() - this.cache.at < this.ttlMs) return this.cache.cameras;
     const edited = new Map<string, VersionedCamera>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'camera' },
-          ConsistentRead: fresh,
-          ExclusiveStartKey: start,
-        }),
-      );
+    for (const res of await queryPages(this.db, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'camera' },
+        ConsistentRead: fresh,
+    })) {
       for (const i of res.Items ?? []) edited.set(i.sk as string, toVersioned(i));
-      start = res.LastEvaluatedKey;
-    } while (start);
+    }
     // Only config cameras exist: a camera needs a device credential, a zone and a place in the bundle's registry.
     const cameras = this.configCameras.map((c) => edited.get(c.id) ?? { camera: c, version: 0, origin: 'config' as const });
     this.cache = { at: this.clock(), cameras };

@@ -3,6 +3,7 @@
 //                                                          + gsi2 Active (sparse, only while open/acknowledged))
 //   audit entry  pk = INC#<id>        sk = AUDIT#<at>#<action>#<n>   (written once, never updated)
 //   rule state   pk = RS#<ruleId>     sk = <subject>
+import { queryPages } from './query-pages.ts';
 import {
   GetCommand,
   PutCommand,
@@ -122,59 +123,41 @@ export class IncidentStore {
   /** Every stored state of one rule, by subject. */
   async statesOf(ruleId: string): Promise<Map<string, RuleState>> {
     const out = new Map<string, RuleState>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `RS#${ruleId}` },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
+    for (const res of await queryPages(this.db, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `RS#${ruleId}` },
+        ConsistentRead: true,
+    })) {
       for (const i of res.Items ?? []) out.set(i.sk as string, strip(i) as unknown as RuleState);
-      start = res.LastEvaluatedKey;
-    } while (start);
+    }
     return out;
   }
 
   /** The audit trail of an incident, oldest first. */
   async audit(id: string): Promise<AuditEntry[]> {
     const out: AuditEntry[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
-          ExpressionAttributeValues: { ':pk': `INC#${id}`, ':a': 'AUDIT#' },
-          ExclusiveStartKey: start,
-        }),
-      );
+    for (const res of await queryPages(this.db, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
+        ExpressionAttributeValues: { ':pk': `INC#${id}`, ':a': 'AUDIT#' },
+    })) {
       out.push(...(res.Items ?? []).map((i) => strip(i) as unknown as AuditEntry));
-      start = res.LastEvaluatedKey;
-    } while (start);
+    }
     return out;
   }
 
   /** Every open or acknowledged incident (the sparse Active index), oldest first. */
   async active(): Promise<StoredIncident[]> {
     const out: StoredIncident[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: INCIDENT_INDEXES.active,
-          KeyConditionExpression: 'gsi2pk = :a',
-          ExpressionAttributeValues: { ':a': 'ACTIVE' },
-          ExclusiveStartKey: start,
-        }),
-      );
+    for (const res of await queryPages(this.db, {
+        TableName: this.table,
+        IndexName: INCIDENT_INDEXES.active,
+        KeyConditionExpression: 'gsi2pk = :a',
+        ExpressionAttributeValues: { ':a': 'ACTIVE' },
+    })) {
       out.push(...(res.Items ?? []).map((i) => stripIncident(i)));
-      start = res.LastEvaluatedKey;
-    } while (start);
+    }
     return out;
   }
 

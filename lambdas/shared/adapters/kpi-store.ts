@@ -2,7 +2,8 @@
 // KPIs of any period are a few reads — never a table scan.
 //   pk = KPI   sk = day#<YYYY-MM-DD>   opened, acknowledged, resolved, dismissed, rule#<id>, zone#<id>,
 //                                        ackSeconds[], resolveSeconds[]   (a day has few incidents: exact lists)
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPages } from './query-pages.ts';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Incident } from '../domain/incident.ts';
 
 /** A state change worth counting. */
@@ -64,16 +65,11 @@ export class KpiStore {
   /** The days in [fromDay, toDay] (YYYY-MM-DD), oldest first. */
   async days(fromDay: string, toDay: string): Promise<KpiDay[]> {
     const out: KpiDay[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :k AND sk BETWEEN :a AND :b',
-          ExpressionAttributeValues: { ':k': 'KPI', ':a': `day#${fromDay}`, ':b': `day#${toDay}` },
-          ExclusiveStartKey: start,
-        }),
-      );
+    for (const res of await queryPages(this.db, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :k AND sk BETWEEN :a AND :b',
+        ExpressionAttributeValues: { ':k': 'KPI', ':a': `day#${fromDay}`, ':b': `day#${toDay}` },
+    })) {
       for (const i of res.Items ?? []) {
         const pick = (prefix: string) =>
           Object.fromEntries(Object.entries(i).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), Number(v)]));
@@ -89,8 +85,7 @@ export class KpiStore {
           resolveSeconds: ((i.resolveSeconds as number[] | undefined) ?? []).map(Number),
         });
       }
-      start = res.LastEvaluatedKey;
-    } while (start);
+    }
     return out;
   }
 }

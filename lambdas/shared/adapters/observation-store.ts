@@ -1,4 +1,5 @@
 // DynamoDB adapter for observations and rollups (ObservationsTable: pk = S#<source>, sk = O#<ts>#<id> | R5#<bucket>).
+import { queryPages } from './query-pages.ts';
 import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { rollupBucket, type Observation } from '../domain/observation.ts';
 import { rollupOf, type Rollup } from '../domain/rollup.ts';
@@ -117,41 +118,29 @@ export class ObservationStore {
   /** The rollups of a source in [from, to], oldest first. */
   async rollups(source: string, from: string, to: string): Promise<Rollup[]> {
     const out: Rollup[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': sourcePk(source), ':from': rollupSk(rollupBucket(from)), ':to': rollupSk(to) },
-          ExclusiveStartKey: start,
-        }),
-      );
+    for (const res of await queryPages(this.db, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': sourcePk(source), ':from': rollupSk(rollupBucket(from)), ':to': rollupSk(to) },
+    })) {
       for (const i of res.Items ?? []) {
         const { pk: _pk, sk: _sk, ...r } = i;
         out.push(r as Rollup);
       }
-      start = res.LastEvaluatedKey;
-    } while (start);
+    }
     return out;
   }
 
   private async queryRange(source: string, from: string, to: string): Promise<Observation[]> {
     const out: Observation[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': sourcePk(source), ':from': `O#${from}`, ':to': `O#${to}~` },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
+    for (const res of await queryPages(this.db, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': sourcePk(source), ':from': `O#${from}`, ':to': `O#${to}~` },
+        ConsistentRead: true,
+    })) {
       out.push(...(res.Items ?? []).map(toObservation));
-      start = res.LastEvaluatedKey;
-    } while (start);
+    }
     return out;
   }
 

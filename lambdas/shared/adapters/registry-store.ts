@@ -1,5 +1,6 @@
 // DynamoDB adapter for the registry table's device credentials (pk = "device", sk = <device id>).
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPages } from './query-pages.ts';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** A device (sensor or camera) allowed to send data, with its credential's state. */
 export interface DeviceRecord {
@@ -55,19 +56,13 @@ export class DeviceRegistry {
 
   async list(): Promise<DeviceRecord[]> {
     const out: DeviceRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'device' },
-          ExclusiveStartKey: start,
-        }),
-      );
+    for (const res of await queryPages(this.db, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'device' },
+    })) {
       out.push(...(res.Items ?? []).map(strip));
-      start = res.LastEvaluatedKey;
-    } while (start);
+    }
     return out;
   }
 }

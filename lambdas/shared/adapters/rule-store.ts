@@ -1,5 +1,6 @@
 // Rules in effect: the config's rules, overlaid by supervisors' edits stored in the registry table (pk = "rule").
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPages } from './query-pages.ts';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Rule } from '../../../lib/config/schema.ts';
 import { ConflictError } from './incident-store.ts';
 
@@ -28,20 +29,14 @@ export class RuleStore {
   async all(fresh = false): Promise<VersionedRule[]> {
     if (!fresh && this.cache && this.clock() - this.cache.at < this.ttlMs) return this.cache.rules;
     const edited = new Map<string, VersionedRule>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'rule' },
-          ConsistentRead: fresh,
-          ExclusiveStartKey: start,
-        }),
-      );
+    for (const res of await queryPages(this.db, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'rule' },
+        ConsistentRead: fresh,
+    })) {
       for (const i of res.Items ?? []) edited.set(i.sk as string, toVersioned(i));
-      start = res.LastEvaluatedKey;
-    } while (start);
+    }
     const rules: VersionedRule[] = this.configRules.map((r) => edited.get(r.id) ?? { rule: r, version: 0, origin: 'config' });
     const known = new Set(this.configRules.map((r) => r.id));
     for (const [id, v] of [...edited].sort(([a], [b]) => a.localeCompare(b))) if (!known.has(id)) rules.push(v);

@@ -1,5 +1,6 @@
 // The daily Rekognition budget: an atomic counter per UTC day in the registry table, plus what each guard decided.
-import { QueryCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPages } from './query-pages.ts';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** What happened to frames on a day; each is one attribute of the day's usage item. */
 export const FRAME_OUTCOMES = [
@@ -114,19 +115,13 @@ export class UsageCounter {
   /** The raw usage items of the UTC days in [fromDay, toDay], oldest first (for the pilot KPIs). */
   async range(fromDay: string, toDay: string): Promise<Array<Record<string, unknown>>> {
     const out: Array<Record<string, unknown>> = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :p AND sk BETWEEN :a AND :b',
-          ExpressionAttributeValues: { ':p': 'usage', ':a': `rekognition#${fromDay}`, ':b': `rekognition#${toDay}` },
-          ExclusiveStartKey: start,
-        }),
-      );
+    for (const res of await queryPages(this.db, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :p AND sk BETWEEN :a AND :b',
+        ExpressionAttributeValues: { ':p': 'usage', ':a': `rekognition#${fromDay}`, ':b': `rekognition#${toDay}` },
+    })) {
       out.push(...(res.Items ?? []));
-      start = res.LastEvaluatedKey;
-    } while (start);
+    }
     return out;
   }
 
