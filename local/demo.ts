@@ -5,7 +5,7 @@ import { startSession, type Session } from './session.ts';
 
 type Incident = { id: string; ruleId: string; ruleKind: string; subject: string; status: string; clearSince?: string; version: number };
 
-const args = parseArgs(process.argv.slice(2), { speed: 90, episodes: false });
+const args = parseArgs(process.argv.slice(2), { speed: 60, episodes: false });
 const started = Date.now();
 const quiet: string[] = [];
 const log = (l: string) => quiet.push(l);
